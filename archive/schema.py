@@ -1,0 +1,72 @@
+"""The archive's SQL schema as numbered migrations, applied in order and recorded in schema_version."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE sources (
+        key TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        last_status TEXT NOT NULL DEFAULT '',
+        last_attempt TEXT,
+        last_success TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        items INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        excerpt TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        published TEXT,
+        fetched TEXT,
+        original_url TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'ko',
+        tagged_with TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX articles_published ON articles (published);
+    CREATE INDEX articles_source ON articles (source);
+    CREATE TABLE analyses (
+        content_hash TEXT NOT NULL,
+        analyzer TEXT NOT NULL,
+        morphemes TEXT NOT NULL,
+        PRIMARY KEY (content_hash, analyzer)
+    );
+    CREATE TABLE tags (
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        score REAL NOT NULL,
+        origin TEXT NOT NULL,
+        is_primary INTEGER NOT NULL DEFAULT 0,
+        evidence TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (article_id, kind, key, origin)
+    );
+    CREATE INDEX tags_key ON tags (kind, key);
+    CREATE TABLE failures (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER,
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX failures_source ON failures (source);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT,
+        status TEXT NOT NULL DEFAULT 'running',
+        report TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
+)

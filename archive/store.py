@@ -1,0 +1,356 @@
+"""The SQLite archive: articles, fetch state, tags, the analysis cache and run reports."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+from archive.records import KST, Article, Evidence, Failure, FetchState, Tag, article_id
+from archive.schema import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+
+class ArchiveError(Exception):
+    """The archive file cannot be opened or is from a newer version of the program."""
+
+
+def now_kst() -> datetime:
+    """The current time in KST, to the second."""
+    return datetime.now(KST).replace(microsecond=0)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _evidence_json(evidence: Iterable[Evidence]) -> str:
+    return json.dumps([asdict(e) for e in evidence], ensure_ascii=False, separators=(",", ":"))
+
+
+def _evidence_from(raw: str) -> tuple[Evidence, ...]:
+    return tuple(Evidence(**item) for item in json.loads(raw))
+
+
+class Store:
+    """One archive database. Open with `Store.open(path)`; use as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed) and migrate the archive at `path`."""
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{path}: cannot open the archive ({exc})") from exc
+        store = cls(conn, path)
+        store._migrate()
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all or nothing."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise ArchiveError(
+                f"{self.path}: archive schema v{current} is newer than this program "
+                f"(v{len(MIGRATIONS)}); update the program"
+            )
+        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            log.info("migrating archive %s to schema v%d", self.path, number)
+            with self.transaction() as conn:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+
+    # -- articles --------------------------------------------------------------------------
+    def has_article(self, url: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone()
+        return row is not None
+
+    def save_article(self, article: Article) -> str:
+        """Store an article by its canonical URL; returns 'new', 'updated' or 'unchanged'."""
+        row = self.conn.execute(
+            "SELECT content_hash FROM articles WHERE url = ?", (article.url,)
+        ).fetchone()
+        if row is not None and row["content_hash"] == article.hash:
+            return "unchanged"
+        values = {
+            "id": article.id,
+            "url": article.url,
+            "source": article.source,
+            "title": article.title,
+            "text": article.text,
+            "excerpt": article.excerpt,
+            "author": article.author,
+            "published": _iso(article.published),
+            "fetched": _iso(article.fetched),
+            "original_url": article.original_url,
+            "content_hash": article.hash,
+        }
+        with self.transaction() as conn:
+            conn.execute(
+                """INSERT INTO articles (id, url, source, title, text, excerpt, author, published,
+                       fetched, original_url, content_hash)
+                   VALUES (:id, :url, :source, :title, :text, :excerpt, :author, :published,
+                       :fetched, :original_url, :content_hash)
+                   ON CONFLICT (url) DO UPDATE SET title = excluded.title, text = excluded.text,
+                       excerpt = excluded.excerpt, author = excluded.author,
+                       published = coalesce(excluded.published, articles.published),
+                       fetched = excluded.fetched, content_hash = excluded.content_hash,
+                       tagged_with = CASE WHEN articles.tagged_with = 'import'
+                                          THEN 'import' ELSE '' END""",
+                values,
+            )
+        return "new" if row is None else "updated"
+
+    def _article(self, row: sqlite3.Row) -> Article:
+        return Article(
+            url=row["url"],
+            title=row["title"],
+            text=row["text"],
+            source=row["source"],
+            published=_dt(row["published"]),
+            excerpt=row["excerpt"],
+            author=row["author"],
+            fetched=_dt(row["fetched"]),
+            original_url=row["original_url"],
+        )
+
+    def article(self, ident: str) -> Article | None:
+        """An article by id, id prefix (6+ characters) or URL."""
+        row = self.conn.execute(
+            "SELECT * FROM articles WHERE id = ? OR url = ?", (ident, ident)
+        ).fetchone()
+        if row is None and len(ident) >= 6:
+            rows = self.conn.execute(
+                "SELECT * FROM articles WHERE id LIKE ? LIMIT 2", (ident + "%",)
+            ).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return self._article(row) if row else None
+
+    def articles(self) -> Iterator[Article]:
+        """All articles, newest first (undated last), then by id for a stable order."""
+        cursor = self.conn.execute(
+            "SELECT * FROM articles ORDER BY published IS NULL, published DESC, id"
+        )
+        for row in cursor:
+            yield self._article(row)
+
+    def article_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def articles_to_tag(self, tagger_version: str) -> list[Article]:
+        """Articles whose automatic tags are missing or from another tagger/taxonomy version."""
+        rows = self.conn.execute(
+            "SELECT * FROM articles WHERE tagged_with NOT IN (?, 'import') ORDER BY id",
+            (tagger_version,),
+        ).fetchall()
+        return [self._article(row) for row in rows]
+
+    # -- tags ------------------------------------------------------------------------------
+    def replace_tags(
+        self, article: str, tags: Iterable[Tag], tagged_with: str, origin: str = "auto"
+    ) -> None:
+        """Replace an article's tags of one origin and record the tagger version used."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM tags WHERE article_id = ? AND origin = ?", (article, origin))
+            conn.executemany(
+                """INSERT INTO tags (article_id, kind, key, score, origin, is_primary, evidence)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (
+                        article,
+                        t.kind,
+                        t.key,
+                        t.score,
+                        origin,
+                        int(t.primary),
+                        _evidence_json(t.evidence),
+                    )
+                    for t in tags
+                ],
+            )
+            conn.execute("UPDATE articles SET tagged_with = ? WHERE id = ?", (tagged_with, article))
+
+    def tags(self, article: str | None = None) -> dict[str, list[Tag]]:
+        """Tags per article id (all articles, or one)."""
+        query = "SELECT * FROM tags"
+        args: tuple[str, ...] = ()
+        if article is not None:
+            query += " WHERE article_id = ?"
+            args = (article,)
+        result: dict[str, list[Tag]] = {}
+        for row in self.conn.execute(query + " ORDER BY article_id, kind, score DESC, key", args):
+            result.setdefault(row["article_id"], []).append(
+                Tag(
+                    kind=row["kind"],
+                    key=row["key"],
+                    score=row["score"],
+                    origin=row["origin"],
+                    primary=bool(row["is_primary"]),
+                    evidence=_evidence_from(row["evidence"]),
+                )
+            )
+        return result
+
+    # -- analysis cache --------------------------------------------------------------------
+    def cached_analysis(self, digest: str, analyzer: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT morphemes FROM analyses WHERE content_hash = ? AND analyzer = ?",
+            (digest, analyzer),
+        ).fetchone()
+        return row["morphemes"] if row else None
+
+    def cache_analyses(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Store (content_hash, analyzer, morphemes) rows."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO analyses (content_hash, analyzer, morphemes) "
+                "VALUES (?, ?, ?)",
+                rows,
+            )
+
+    # -- sources, failures, runs -----------------------------------------------------------
+    def fetch_state(self, source: str) -> FetchState | None:
+        row = self.conn.execute("SELECT * FROM sources WHERE key = ?", (source,)).fetchone()
+        if row is None:
+            return None
+        return FetchState(
+            source=row["key"],
+            url=row["url"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            last_status=row["last_status"],
+            last_success=_dt(row["last_success"]),
+            failures=row["failures"],
+            items=row["items"],
+        )
+
+    def record_fetch(
+        self,
+        source: str,
+        url: str,
+        status: str,
+        ok: bool,
+        etag: str = "",
+        last_modified: str = "",
+        new_items: int = 0,
+    ) -> None:
+        """Remember the outcome of fetching a source (validators only kept on success)."""
+        stamp = now_kst().isoformat()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO sources (key, url) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                (source, url),
+            )
+            if ok:
+                conn.execute(
+                    """UPDATE sources SET url = ?, etag = ?, last_modified = ?, last_status = ?,
+                           last_attempt = ?, last_success = ?, failures = 0,
+                           items = items + ? WHERE key = ?""",
+                    (url, etag, last_modified, status, stamp, stamp, new_items, source),
+                )
+            else:
+                conn.execute(
+                    """UPDATE sources SET last_status = ?, last_attempt = ?,
+                           failures = failures + 1 WHERE key = ?""",
+                    (status, stamp, source),
+                )
+
+    def record_failure(self, failure: Failure, run_id: int | None = None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO failures (run_id, source, url, stage, reason, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    failure.source,
+                    failure.url,
+                    failure.stage,
+                    failure.reason,
+                    _iso(failure.at or now_kst()),
+                ),
+            )
+
+    def failures(self, run_id: int | None = None) -> list[Failure]:
+        query, args = "SELECT * FROM failures", ()
+        if run_id is not None:
+            query, args = query + " WHERE run_id = ?", (run_id,)
+        return [
+            Failure(r["source"], r["url"], r["stage"], r["reason"], _dt(r["at"]))
+            for r in self.conn.execute(query + " ORDER BY id", args)
+        ]
+
+    def start_run(self, command: str) -> int:
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO runs (command, started) VALUES (?, ?)",
+                (command, now_kst().isoformat()),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, report: dict[str, object]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET finished = ?, status = ?, report = ? WHERE id = ?",
+                (
+                    now_kst().isoformat(),
+                    status,
+                    json.dumps(report, ensure_ascii=False, sort_keys=True),
+                    run_id,
+                ),
+            )
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+__all__ = ["ArchiveError", "Store", "article_id", "now_kst"]

@@ -1,0 +1,200 @@
+"""Is a gazetteer hit a whole word? Morpheme-boundary checks on the left and right of a match."""
+
+from __future__ import annotations
+
+from nlp.document import Document
+from nlp.gazetteer import Match, is_latin
+
+# Particles and copula forms that may follow a name inside one eojeol (카카오가, 충북에서).
+PARTICLES = frozenset(
+    [
+        "이",
+        "가",
+        "은",
+        "는",
+        "을",
+        "를",
+        "의",
+        "에",
+        "와",
+        "과",
+        "도",
+        "만",
+        "로",
+        "으로",
+        "에서",
+        "에게",
+        "께",
+        "한테",
+        "부터",
+        "까지",
+        "처럼",
+        "보다",
+        "과의",
+        "와의",
+        "에서의",
+        "에도",
+        "에는",
+        "으로는",
+        "로는",
+        "이나",
+        "나",
+        "이며",
+        "며",
+        "이다",
+        "다",
+        "이고",
+        "고",
+        "이라",
+        "라",
+        "이라는",
+        "라는",
+        "으로서",
+        "로서",
+        "이란",
+        "란",
+        "마저",
+        "조차",
+        "까지도",
+        "에서도",
+        "와도",
+        "과도",
+        "이랑",
+        "랑",
+        "뿐",
+        "밖에",
+        "께서",
+        "에선",
+        "엔",
+        "이지만",
+        "지만",
+        "인",
+        "이었다",
+        "였다",
+        "이자",
+        "자",
+        "이던",
+        "던",
+        "등",
+        "들",
+        "측",
+        "쪽",
+    ]
+)
+
+# Nouns that may stick to a company name without making it another name (구글코리아, 카카오측).
+COMPANY_SUFFIXES = frozenset(
+    ["코리아", "측", "그룹", "본사", "사옥", "계열", "계열사", "관계자", "대표", "등", "쪽"]
+)
+
+# Nouns that turn a region name into an institution located elsewhere or nowhere (서울대, 세종대왕).
+REGION_STOP_SUFFIXES = frozenset(
+    ["대", "대학", "대학교", "대학원", "대왕", "문화회관", "학당", "호", "씨", "님", "우유"]
+)
+
+# Nouns after a region name that mark an organisation named after it (제주창조경제혁신센터).
+REGION_ORG_SUFFIXES = frozenset(
+    [
+        "창조경제혁신센터",
+        "혁신센터",
+        "센터",
+        "테크노파크",
+        "진흥원",
+        "정보문화산업진흥원",
+        "교육청",
+        "은행",
+        "경찰청",
+        "소방본부",
+        "상공회의소",
+        "연구원",
+        "재단",
+        "공사",
+        "공단",
+        "일보",
+        "신문",
+        "방송",
+    ]
+)
+
+
+def _is_hangul(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7a3" or "\u3131" <= char <= "\u318e"
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _base(tag: str) -> str:
+    return tag.split("+")[0]
+
+
+def left_boundary(doc: Document, match: Match, previous_end: int | None) -> str | None:
+    """None when the match starts a word; else the reason it does not (김유성 → 유성)."""
+    if match.start == 0:
+        return None
+    before = doc.text[match.start - 1]
+    if is_latin(match.surface):
+        return "glued-latin" if _is_word_char(before) else None
+    if not _is_hangul(before):
+        return None
+    if previous_end == match.start:
+        return None  # two names in one eojeol: 대구경북, 충북오송
+    if not doc.morphemes:
+        return "glued-left"
+    if doc.morpheme_starting(match.start) is None:
+        return "inside-word"
+    previous = doc.morpheme_ending(match.start)
+    if previous is not None and _base(previous.tag).startswith(("NN", "SL", "SH", "XPN")):
+        return "glued-to-noun"
+    return None
+
+
+def right_boundary(doc: Document, match: Match, kind: str) -> tuple[str | None, str]:
+    """(reason to reject or None, rule name) for what follows the match."""
+    text, end = doc.text, match.end
+    if end >= len(text):
+        return None, "word"
+    after = text[end]
+    if is_latin(match.surface) and _is_word_char(after):
+        return "glued-latin", ""
+    if not _is_hangul(after):
+        return None, "word"
+    morpheme = doc.morpheme_starting(end)
+    if morpheme is None:
+        return _rest_of_eojeol(doc, match)
+    tag = _base(morpheme.tag)
+    if tag.startswith(("XSV", "XSA", "VV", "VA")):
+        return "verb-or-adjective", ""  # 용인될, 양산하다
+    if not tag.startswith(("NN", "SL", "SH", "XR", "NR")):
+        return None, "word"
+    return _glued_noun(morpheme.surface, kind)
+
+
+def _glued_noun(noun: str, kind: str) -> tuple[str | None, str]:
+    if kind == "company":
+        return (
+            (None, "word") if noun in COMPANY_SUFFIXES or noun in PARTICLES else ("longer-name", "")
+        )
+    if noun in REGION_STOP_SUFFIXES:
+        return "institution-name", ""
+    if any(noun.startswith(s) for s in REGION_ORG_SUFFIXES):
+        return None, "in-org-name"
+    return None, "word"
+
+
+def _rest_of_eojeol(doc: Document, match: Match) -> tuple[str | None, str]:
+    """The match ends inside a morpheme: accept only when the rest is a particle."""
+    morpheme = doc.morpheme_at(match.end)
+    if morpheme is None:
+        rest = _eojeol_rest(doc.text, match.end)
+    else:
+        rest = doc.text[match.end : morpheme.end]
+    return (None, "word") if rest in PARTICLES else ("longer-word", "")
+
+
+def _eojeol_rest(text: str, start: int) -> str:
+    end = start
+    while end < len(text) and _is_hangul(text[end]):
+        end += 1
+    return text[start:end]

@@ -1,0 +1,108 @@
+"""An article as the tagger sees it: one text (title + body) with fields, sentences and morphemes."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+from nlp.analyzer import Morpheme
+
+# Share bars and copyright lines: names in them say nothing about the story.
+_BOILERPLATE_LINE = re.compile(
+    r"^[^\n]*(?:Copyright|ⓒ|©|무단\s?전재|재배포\s?금지|저작권자)[^\n]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?。…])[\"'”’)\]]*\s+|\n+")
+TITLE_GAP = "\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    field: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """Title and body joined as `title + "\\n\\n" + body`; offsets refer to that text."""
+
+    text: str
+    title_end: int
+    lead_end: int
+    morphemes: tuple[Morpheme, ...] = ()
+
+    @classmethod
+    def build(cls, title: str, body: str, morphemes: tuple[Morpheme, ...] = ()) -> Document:
+        text = doc_text(title, body)
+        body_start = len(title) + len(TITLE_GAP)
+        lead_end = body_start + _lead_length(body)
+        return cls(text=text, title_end=len(title), lead_end=lead_end, morphemes=morphemes)
+
+    def field_at(self, offset: int) -> str:
+        if offset < self.title_end:
+            return "title"
+        return "lead" if offset < self.lead_end else "body"
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        spans: list[Sentence] = []
+        start = 0
+        for match in _SENTENCE_END.finditer(self.text):
+            if match.start() > start:
+                spans.append(Sentence(start, match.start(), self.field_at(start)))
+            start = match.end()
+        if start < len(self.text):
+            spans.append(Sentence(start, len(self.text), self.field_at(start)))
+        return tuple(spans)
+
+    def sentence_at(self, offset: int) -> Sentence:
+        starts = [s.start for s in self.sentences]
+        index = max(0, bisect_right(starts, offset) - 1)
+        return self.sentences[index] if self.sentences else Sentence(0, len(self.text), "body")
+
+    @cached_property
+    def _boilerplate(self) -> tuple[tuple[int, int], ...]:
+        return tuple((m.start(), m.end()) for m in _BOILERPLATE_LINE.finditer(self.text))
+
+    def in_boilerplate(self, offset: int) -> bool:
+        """Whether an offset lies on a share/copyright line."""
+        return any(start <= offset < end for start, end in self._boilerplate)
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [m.start for m in self.morphemes]
+
+    def morpheme_at(self, offset: int) -> Morpheme | None:
+        """The morpheme that covers character `offset`, if any."""
+        index = bisect_right(self._starts, offset) - 1
+        if index >= 0:
+            morpheme = self.morphemes[index]
+            if morpheme.start <= offset < morpheme.end:
+                return morpheme
+        return None
+
+    def morpheme_starting(self, offset: int) -> Morpheme | None:
+        morpheme = self.morpheme_at(offset)
+        return morpheme if morpheme and morpheme.start == offset else None
+
+    def morpheme_ending(self, offset: int) -> Morpheme | None:
+        morpheme = self.morpheme_at(offset - 1) if offset > 0 else None
+        return morpheme if morpheme and morpheme.end == offset else None
+
+
+def doc_text(title: str, body: str) -> str:
+    """The single text the tagger analyses for an article."""
+    return f"{title}{TITLE_GAP}{body}"
+
+
+def _lead_length(body: str) -> int:
+    """The lead: the first paragraph, or the first 300 characters of a one-block body."""
+    stripped = body.lstrip()
+    offset = len(body) - len(stripped)
+    cut = stripped.find("\n")
+    if cut == -1 or cut > 400:
+        cut = min(len(stripped), 300)
+    return offset + cut

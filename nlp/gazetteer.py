@@ -1,0 +1,136 @@
+"""Every name the tagger looks for, from the taxonomy, in one Aho-Corasick automaton."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ahocorasick
+
+from archive.taxonomy import Taxonomy
+
+_LATIN = re.compile(r"^[A-Za-z0-9&.+\- ]+$")
+_ASCII_UPPER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One meaning of a surface form.
+
+    kind: sido | sigungu | place | group | company. `key` is the region key ("충청북도 청주시"),
+    group name or company name. `form` says how the surface relates to the name: official,
+    short, former, alias, ambiguous (a 시·군·구 name shared by several 시·도, like 중구).
+    """
+
+    kind: str
+    key: str
+    sido: str
+    form: str
+    cue_required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    surface: str
+    entries: tuple[Entry, ...]
+
+
+def is_latin(name: str) -> bool:
+    return bool(_LATIN.match(name))
+
+
+def fold_case(text: str) -> str:
+    """ASCII-only lower-casing, which keeps every offset where it was."""
+    return text.translate(_ASCII_UPPER)
+
+
+class Gazetteer:
+    """Surface forms → entries, searchable in one pass over a text."""
+
+    def __init__(self, entries: dict[str, list[Entry]]) -> None:
+        self.entries = {surface: tuple(dict.fromkeys(found)) for surface, found in entries.items()}
+        self._automaton = ahocorasick.Automaton()
+        for surface, found in self.entries.items():
+            folded = fold_case(surface) if is_latin(surface) else surface
+            existing = self._automaton.get(folded, ())
+            self._automaton.add_word(folded, existing + tuple((surface, e) for e in found))
+        if self.entries:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[Match]:
+        """All occurrences of every surface (overlapping), in text order."""
+        if not self.entries:
+            return []
+        folded = fold_case(text)
+        matches: list[Match] = []
+        for end_index, values in self._automaton.iter(folded):
+            by_surface: dict[str, list[Entry]] = defaultdict(list)
+            for surface, entry in values:
+                by_surface[surface].append(entry)
+            for surface, found in by_surface.items():
+                start = end_index - len(surface) + 1
+                actual = text[start : end_index + 1]
+                if is_latin(surface) and not _latin_case_ok(surface, actual):
+                    continue
+                matches.append(Match(start, end_index + 1, actual, tuple(found)))
+        matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        return matches
+
+    def words(self) -> list[str]:
+        """Hangul names for the analyzer's user dictionary (never common-word names)."""
+        words = set()
+        for surface, found in self.entries.items():
+            if is_latin(surface) or " " in surface or len(surface) < 2:
+                continue
+            if any(e.cue_required or e.form in ("short", "ambiguous") for e in found):
+                continue
+            words.add(surface)
+        return sorted(words)
+
+
+def _latin_case_ok(surface: str, actual: str) -> bool:
+    """Short or all-capital Latin names (KT, NXC) must match in their exact case."""
+    if len(surface.replace(" ", "")) <= 3 or surface.isupper():
+        return actual == surface
+    return True
+
+
+def build_gazetteer(taxonomy: Taxonomy) -> Gazetteer:
+    """Every surface form of every region, place, group and company."""
+    entries: dict[str, list[Entry]] = defaultdict(list)
+    sigungu_names: dict[str, list[str]] = defaultdict(list)
+    for region in taxonomy.regions:
+        if region.level == 1:
+            entries[region.name].append(Entry("sido", region.key, region.sido, "official"))
+            for short in region.short:
+                entries[short].append(Entry("sido", region.key, region.sido, "short"))
+            for former in region.former:
+                entries[former].append(Entry("sido", region.key, region.sido, "former"))
+            continue
+        key = f"{region.sido} {region.city}" if region.city else region.key
+        gu = region.name.split(" ")[-1]
+        sigungu_names[gu].append(key)
+        if region.city:
+            entries[region.name].append(Entry("sigungu", key, region.sido, "official"))
+        for short in region.short:
+            entries[short].append(Entry("sigungu", key, region.sido, "short"))
+    for name, keys in sigungu_names.items():
+        form = "official" if len(set(keys)) == 1 else "ambiguous"
+        for key in dict.fromkeys(keys):
+            entries[name].append(Entry("sigungu", key, key.split(" ")[0], form))
+    for place in taxonomy.places:
+        key = f"{place.sido} {place.sigungu}" if place.sigungu else place.sido
+        for surface in (place.name, *place.aliases):
+            entries[surface].append(Entry("place", key, place.sido, "place"))
+    for group in taxonomy.groups:
+        for surface in (group.name, *group.aliases):
+            entries[surface].append(Entry("group", group.name, "", "group"))
+    for company in taxonomy.companies:
+        for surface in (company.name, *company.aliases):
+            entries[surface].append(
+                Entry("company", company.name, "", "alias", cue_required=company.cue_required)
+            )
+    return Gazetteer(entries)

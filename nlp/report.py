@@ -1,0 +1,43 @@
+"""Tag results as the JSON that `build.py analyze` prints."""
+
+from __future__ import annotations
+
+from archive.records import Tag
+from nlp.tagger import TagResult
+
+
+def _best_evidence(tag: Tag) -> str:
+    order = {"title": 0, "lead": 1, "body": 2}
+    if not tag.evidence:
+        return ""
+    return min(tag.evidence, key=lambda e: order.get(e.field, 3)).sentence
+
+
+def _surfaces(tag: Tag) -> list[str]:
+    return list(dict.fromkeys(e.surface for e in tag.evidence))
+
+
+def analysis_json(result: TagResult) -> dict[str, object]:
+    """{"regions": [...], "companies": [...], "groups": [...]} for one text."""
+    regions = []
+    for tag in result.of_kind("region"):
+        sido, _, sigungu = tag.key.partition(" ")
+        regions.append(
+            {
+                "sido": sido,
+                "sigungu": sigungu or None,
+                "score": tag.score,
+                "primary": tag.primary,
+                "mentions": _surfaces(tag),
+                "evidence": _best_evidence(tag),
+            }
+        )
+    companies = [
+        {"name": t.key, "mentions": _surfaces(t), "score": t.score, "evidence": _best_evidence(t)}
+        for t in result.of_kind("company")
+    ]
+    groups = [
+        {"name": t.key, "mentions": _surfaces(t), "score": t.score, "evidence": _best_evidence(t)}
+        for t in result.of_kind("group")
+    ]
+    return {"regions": regions, "companies": companies, "groups": groups}

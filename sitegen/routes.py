@@ -1,0 +1,43 @@
+"""Where each page lives: URL paths as data, in one place (Hugo-style predictable URLs)."""
+
+from __future__ import annotations
+
+from archive.records import Article
+from archive.taxonomy import Company, Region
+from sitegen.dates import kst
+
+
+def article_path(article: Article) -> str:
+    stamp = article.published or article.fetched
+    if stamp is None:
+        return f"/articles/undated/{article.id}/"
+    stamp = kst(stamp)
+    return f"/articles/{stamp.year:04d}/{stamp.month:02d}/{article.id}/"
+
+
+def region_path(region: Region, page: int = 1) -> str:
+    return paged(f"/regions/{region.slug}/", page)
+
+
+def company_path(company: Company, page: int = 1) -> str:
+    return paged(f"/companies/{company.slug}/", page)
+
+
+def archive_path(year: int, month: int) -> str:
+    return f"/archive/{year:04d}/{month:02d}/"
+
+
+def paged(base: str, page: int) -> str:
+    return base if page <= 1 else f"{base}page/{page}/"
+
+
+def feed_path(list_path: str) -> str:
+    return f"{list_path}feed.xml"
+
+
+def output_file(path: str) -> str:
+    """The file a URL path is written to: '/a/' → 'a/index.html'."""
+    relative = path.lstrip("/")
+    if relative == "" or relative.endswith("/"):
+        relative += "index.html"
+    return relative
