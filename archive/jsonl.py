@@ -12,7 +12,7 @@ from archive.records import KST, Article, Tag
 from archive.store import Store
 
 
-class ImportError_(Exception):
+class RecordError(Exception):
     """A JSON Lines record is malformed; the message names the file and line."""
 
 
@@ -56,7 +56,7 @@ def read_records(path: Path) -> Iterator[tuple[int, Article, list[Tag] | None]]:
                 record = json.loads(line)
                 yield number, _article(record), _given_tags(record.get("tags"))
             except (ValueError, KeyError, TypeError) as exc:
-                raise ImportError_(f"{path}:{number}: {exc}") from exc
+                raise RecordError(f"{path}:{number}: {exc}") from exc
 
 
 def _article(record: dict) -> Article:

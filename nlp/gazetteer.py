@@ -20,7 +20,8 @@ class Entry:
 
     kind: sido | sigungu | place | group | company. `key` is the region key ("충청북도 청주시"),
     group name or company name. `form` says how the surface relates to the name: official,
-    short, former, alias, ambiguous (a 시·군·구 name shared by several 시·도, like 중구).
+    short, former, alias, ambiguous (a 시·군·구 name shared by several 시·도, like 중구), stem (a
+    시·군 name without 시/군 that is also a common word or another region's name: 양산, 광주).
     """
 
     kind: str
@@ -85,7 +86,7 @@ class Gazetteer:
         for surface, found in self.entries.items():
             if is_latin(surface) or " " in surface or len(surface) < 2:
                 continue
-            if any(e.cue_required or e.form in ("short", "ambiguous") for e in found):
+            if any(e.cue_required or e.form in ("short", "stem", "ambiguous") for e in found):
                 continue
             words.add(surface)
         return sorted(words)
@@ -117,6 +118,14 @@ def build_gazetteer(taxonomy: Taxonomy) -> Gazetteer:
             entries[region.name].append(Entry("sigungu", key, region.sido, "official"))
         for short in region.short:
             entries[short].append(Entry("sigungu", key, region.sido, "short"))
+        stem = region.name[:-1]
+        if (
+            not region.city
+            and region.name[-1] in "시군"
+            and len(stem) >= 2
+            and stem not in region.short
+        ):
+            entries[stem].append(Entry("sigungu", key, region.sido, "stem"))
     for name, keys in sigungu_names.items():
         form = "official" if len(set(keys)) == 1 else "ambiguous"
         for key in dict.fromkeys(keys):

@@ -186,8 +186,14 @@ def _resolve(
         chosen = [e for e in lower if e.sido == qualifier]
         if chosen:
             return chosen[0], "qualified"
+    lower = [e for e in lower if e.form != "stem" or _confirmed_place(doc, e, qualifier)]
     if sidos:
         return sidos[0], "word"
+    if not lower:
+        return (
+            None,
+            "needs-province",
+        )  # 양산 alone: mass production until 경남 or 양산시 says otherwise
     keys = {e.key for e in lower}
     if any(e.form == "ambiguous" for e in lower) and len(keys) > 1:
         return None, "ambiguous-without-city"  # 중구, 남구: only with their city

@@ -29,7 +29,8 @@ def atom_feed(
         entry.id(config.absolute(article.path))
         entry.title(article.title)
         entry.link(href=config.absolute(article.path), rel="alternate", type="text/html")
-        entry.link(href=article.original_url, rel="related", type="text/html")
+        if article.original_url:
+            entry.link(href=article.original_url, rel="related", type="text/html")
         entry.published(article.published)
         entry.updated(article.published)
         entry.summary(article.excerpt or article.title)

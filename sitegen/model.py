@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from archive.records import Article, Tag
 from archive.taxonomy import Company, Region, Taxonomy
@@ -116,7 +117,7 @@ def article_view(
         id=article.id,
         title=article.title,
         path=routes.article_path(article),
-        original_url=article.original_url or article.url,
+        original_url=http_url(article.original_url) or http_url(article.url),
         source_name=source_names.get(article.source, article.source),
         published=published,
         date_ko=korean_date(published),
@@ -126,6 +127,14 @@ def article_view(
         companies=tuple(companies),
         groups=tuple(groups),
     )
+
+
+def http_url(url: str) -> str:
+    """The URL if it is an absolute http(s) link, else "" (no javascript:, data: or relative)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url.strip()
+    return ""
 
 
 def _passes(tag: Tag, threshold: float) -> bool:

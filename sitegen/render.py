@@ -226,7 +226,7 @@ def render_site(
     writer = Writer(out_dir)
     html_paths: list[str] = []
     for count, page in enumerate(site_pages(site), start=1):
-        html = env.get_template(page.template).render(page=page.path, **page.context)
+        html = env.get_template(page.template).render(page_path=page.path, **page.context)
         writer.write(routes.output_file(page.path), html.encode("utf-8"))
         html_paths.append(page.path)
         if progress and count % 100 == 0:
@@ -234,7 +234,7 @@ def render_site(
     writer.write(
         "404.html",
         env.get_template("404.html")
-        .render(page="/404.html", title="페이지를 찾을 수 없습니다", feed="/feed.xml")
+        .render(page_path="/404.html", title="페이지를 찾을 수 없습니다", feed="/feed.xml")
         .encode("utf-8"),
     )
     for relative, data in feed_outputs(site):

@@ -31,8 +31,10 @@ class Writer:
         self.report = WriteReport()
 
     def target(self, relative: str) -> Path:
+        if "\0" in relative:
+            raise OutputError(f"refusing a path with a NUL byte: {relative!r}")
         path = (self.out_dir / relative).resolve()
-        if not path.is_relative_to(self.out_dir) or "\0" in relative or path == self.out_dir:
+        if not path.is_relative_to(self.out_dir) or path == self.out_dir:
             raise OutputError(f"refusing to write outside {self.out_dir}: {relative!r}")
         return path
 

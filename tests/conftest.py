@@ -1,0 +1,68 @@
+"""Shared fixtures: one analyzer per test session, one demo build per session, paths."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """The real KoNLPy (Mecab) pipeline over the project's taxonomy, started once."""
+    from nlp.pipeline import open_pipeline
+
+    return open_pipeline(ROOT / "content" / "taxonomy", cache_dir=ROOT / ".cache" / "analyzer")
+
+
+def run_build(*args: str, cwd: Path = ROOT, check: bool = True, timeout: int = 600):
+    """Run `build.py` as a user would, in a subprocess."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"build.py {' '.join(args)} exited {result.returncode}\n"
+            f"stdout:\n{result.stdout[-3000:]}\nstderr:\n{result.stderr[-5000:]}"
+        )
+    return result
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> dict[str, Path]:
+    """`build.py demo --no-serve` run once: the archive and the built site."""
+    work = tmp_path_factory.mktemp("demo")
+    archive, public = work / "archive.sqlite3", work / "public"
+    result = run_build("--archive", str(archive), "--public", str(public), "demo", "--no-serve")
+    return {
+        "archive": archive.with_name("demo.sqlite3"),
+        "public": public,
+        "work": work,
+        "stdout": result.stdout,
+        "stderr": result.stderr,
+    }
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not (SHARED / "dev" / "seed_labels.jsonl").exists():
+        pytest.skip("../shared is not beside the project")
+    return SHARED

@@ -1,0 +1,154 @@
+"""The tagger's hard cases, with the real KoNLPy analyzer and the project's taxonomy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlp.report import analysis_json
+
+
+def _tags(pipeline, body: str, title: str = ""):
+    result = pipeline.tag_text(title, body)
+    regions = {t.key for t in result.of_kind("region")}
+    companies = {t.key for t in result.of_kind("company")}
+    return regions, companies, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "카카오가 제주에 AI 센터를 연다.",
+        "카카오(035720)는 새 모델을 공개했다.",
+        "카카오의 AI 연구팀은 이날 발표했다.",
+        "네이버와 카카오, 구글이 참여했다.",
+    ],
+)
+def test_company_with_particles_and_ticker(pipeline, text):
+    _, companies, _ = _tags(pipeline, text)
+    assert "카카오" in companies
+
+
+def test_longer_company_name_is_not_its_prefix(pipeline):
+    _, companies, _ = _tags(pipeline, "카카오뱅크가 AI 상담 서비스를 내놓았다.")
+    assert "카카오" not in companies
+    assert "카카오뱅크" in companies
+
+
+def test_unknown_compound_is_not_the_company(pipeline):
+    _, companies, result = _tags(pipeline, "카카오톡 채널로 예약을 받는다.")
+    assert "카카오" not in companies
+    assert any(r.surface == "카카오" for r in result.rejected)
+
+
+def test_latin_names_match_whole_words_in_exact_case(pipeline):
+    _, companies, _ = _tags(pipeline, "넥슨의 지주사 NXC는 투자를 늘렸다. nxc라는 표기는 무시.")
+    assert {"NXC", "넥슨"} <= companies
+
+
+def test_reporter_name_is_not_a_district(pipeline):
+    regions, _, _ = _tags(pipeline, "[제주=이데일리 김유성 기자] 제주에서 AI 캠프가 열린다.")
+    assert "대전광역시 유성구" not in regions and "대전광역시" not in regions
+    assert "제주특별자치도" in regions
+
+
+def test_verb_and_common_word_are_not_places(pipeline):
+    regions, _, _ = _tags(
+        pipeline, "이 방식이 업계에서 용인될지 지켜봐야 한다. 내년부터 양산에 들어간다."
+    )
+    assert not any(k.startswith("경기도") or k.startswith("경상남도") for k in regions)
+
+
+def test_common_word_place_counts_with_its_province(pipeline):
+    regions, _, _ = _tags(pipeline, "경남 양산에 AI 물류센터가 들어선다.")
+    assert "경상남도 양산시" in regions
+
+
+def test_gwangju_alone_is_the_metropolitan_city(pipeline):
+    regions, _, _ = _tags(pipeline, "광주에 AI 데이터센터가 문을 열었다. 광주시는 환영했다.")
+    assert "광주광역시" in regions and "경기도" not in regions
+
+
+def test_gwangju_after_gyeonggi_is_the_gyeonggi_city(pipeline):
+    regions, _, _ = _tags(pipeline, "경기 광주에 물류 로봇 공장이 들어선다.")
+    assert "경기도 광주시" in regions and "광주광역시" not in regions
+
+
+def test_ambiguous_gu_counts_only_with_its_city(pipeline):
+    regions, _, _ = _tags(pipeline, "중구에 새 사무소를 열었다.")
+    assert not any(k.endswith(" 중구") for k in regions)
+    regions, _, _ = _tags(pipeline, "대전 중구에 새 사무소를 열었다.")
+    assert "대전광역시 중구" in regions
+
+
+def test_well_known_places_map_to_their_region(pipeline):
+    regions, _, _ = _tags(pipeline, "판교 본사와 오송 연구소, 대덕 연구단지에서 함께 개발한다.")
+    assert {"경기도", "경기도 성남시", "충청북도", "충청북도 청주시", "대전광역시"} <= regions
+
+
+def test_university_named_after_a_place_is_not_the_place(pipeline):
+    regions, _, _ = _tags(pipeline, "서울대 연구팀과 협력한다.")
+    assert "서울특별시" not in regions
+
+
+def test_region_groups_are_groups_not_provinces(pipeline):
+    regions, _, result = _tags(pipeline, "수도권과 호남 지역 기업들이 참여했다.")
+    assert regions == set()
+    assert {"수도권", "호남"} <= {t.key for t in result.of_kind("group")}
+
+
+def test_common_word_company_needs_a_cue(pipeline):
+    _, companies, _ = _tags(pipeline, "아크릴 물감으로 그림을 그렸다.")
+    assert "아크릴" not in companies
+    _, companies, _ = _tags(pipeline, "박외진 아크릴 대표는 충북에서 교육을 진행했다.")
+    assert "아크릴" in companies
+
+
+def test_share_and_copyright_lines_are_ignored(pipeline):
+    _, companies, _ = _tags(
+        pipeline, "본문입니다.\n트위터 페이스북 카카오스토리 Copyright ⓒ 메트로신문"
+    )
+    assert "페이스북" not in companies
+
+
+def test_scores_rank_title_mentions_first_and_pick_one_primary(pipeline):
+    result = pipeline.tag_text(
+        "충북, AI 교육 확대", "충북도가 교육을 연다. 서울에서도 설명회가 열린다."
+    )
+    sidos = [t for t in result.of_kind("region") if " " not in t.key]
+    assert sidos[0].key == "충청북도" and sidos[0].primary
+    assert sum(t.primary for t in result.tags) == 1
+    assert all(0 < t.score < 1 for t in result.tags)
+    evidence = sidos[0].evidence[0]
+    assert evidence.sentence[evidence.start : evidence.end] == evidence.surface
+
+
+def test_analysis_json_shape(pipeline):
+    data = analysis_json(pipeline.tag_text("", "청주 오송에서 카카오가 AI 교육을 연다."))
+    json.dumps(data, ensure_ascii=False)
+    sido = next(r for r in data["regions"] if r["sigungu"] is None)
+    assert set(sido) >= {"sido", "sigungu", "score", "evidence"}
+    assert {"name", "mentions", "score", "evidence"} <= set(data["companies"][0])
+
+
+def _label_set(options: list) -> list[set[str]]:
+    return [set(o) if isinstance(o, list) else {o} for o in options]
+
+
+def test_seed_articles_match_their_hand_labels(pipeline, shared):
+    """The two example articles: every hard label found, nothing that is not labelled."""
+    for line in (shared / "dev" / "seed_labels.jsonl").read_text().splitlines():
+        label = json.loads(line)
+        text = (shared / "dev" / "seeds" / label["source"].split("/")[-1]).read_text()
+        data = analysis_json(pipeline.tag_text("", text))
+        sidos = {r["sido"] for r in data["regions"]}
+        hard_sidos = set(label["sido"]) - set(label["soft_labels"]["sido"])
+        assert hard_sidos <= sidos, label["id"]
+        assert sidos <= set(label["sido"]), label["id"]
+        found = {c["name"] for c in data["companies"]}
+        for options in _label_set(label["companies"]):
+            if not options & set(label["soft_labels"]["companies"]):
+                assert options & found, (label["id"], options)
+        allowed = set().union(*_label_set(label["companies"]))
+        assert found <= allowed, label["id"]
