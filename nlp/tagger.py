@@ -83,12 +83,17 @@ COMMON_WORD_PLACES = frozenset(
     ]
 )
 
-# Words near a common-word company name (아크릴, 다음) that show it is the company.
-_COMPANY_CUE = re.compile(
-    r"대표|관계자|CEO|창업자|주식회사|㈜|\(주\)|\(\d{6}\)|기업|업체|회사|스타트업|社|그룹|계열사|"
-    r"자회사|투자|상장|협약|MOU|솔루션|플랫폼|서비스|출시|개발사|본사|임직원|직원"
+# A common-word company name (아크릴, 대상) is the company when a role word or ticker follows it
+# ("아크릴 대표", "대상(001680)") or a company noun precedes it ("AI 기업 아크릴", "㈜대상").
+# "대상 기업" is not a cue: there 대상 is "target".
+_CUE_AFTER = re.compile(
+    r"^(?:의|은|는)?\s?(?:\(\d{6}\)|㈜|\(주\)|대표|관계자|측|사장|회장|부회장|CEO|최고경영자|"
+    r"창업자|공동창업자|임직원|직원|연구소|본사|社)"
 )
-_CUE_WINDOW = 20
+_CUE_BEFORE = re.compile(
+    r"(?:㈜|\(주\)|주식회사|기업|업체|스타트업|회사|개발사|전문기업|자회사|계열사)\s?$"
+)
+_CUE_REACH = 14
 _CONTEXT_WINDOW = 4  # characters between a 시·도 and the 시·군·구 it qualifies: "대전 유성구"
 
 
@@ -263,10 +268,9 @@ def _confirm_companies(doc: Document, hits: list[_Hit], rejected: list[Rejection
 
 def _has_cue(doc: Document, match: Match) -> bool:
     sentence = doc.sentence_at(match.start)
-    lo = max(sentence.start, match.start - _CUE_WINDOW)
-    hi = min(sentence.end, match.end + _CUE_WINDOW)
-    window = doc.text[lo : match.start] + " " + doc.text[match.end : hi]
-    return bool(_COMPANY_CUE.search(window))
+    before = doc.text[max(sentence.start, match.start - _CUE_REACH) : match.start]
+    after = doc.text[match.end : min(sentence.end, match.end + _CUE_REACH)]
+    return bool(_CUE_AFTER.search(after) or _CUE_BEFORE.search(before))
 
 
 # -- scoring ------------------------------------------------------------------------------

@@ -152,3 +152,10 @@ def test_seed_articles_match_their_hand_labels(pipeline, shared):
                 assert options & found, (label["id"], options)
         allowed = set().union(*_label_set(label["companies"]))
         assert found <= allowed, label["id"]
+
+
+def test_target_is_not_the_company_daesang(pipeline):
+    _, companies, _ = _tags(pipeline, "교육 대상 기업은 모두 30곳이다.")
+    assert "대상" not in companies
+    _, companies, _ = _tags(pipeline, "식품기업 대상(001680)은 AI 공장을 짓는다.")
+    assert "대상" in companies
