@@ -200,25 +200,47 @@ class Store:
         self, article: str, tags: Iterable[Tag], tagged_with: str, origin: str = "auto"
     ) -> None:
         """Replace an article's tags of one origin and record the tagger version used."""
+        self.replace_tags_many([(article, list(tags))], tagged_with, origin)
+
+    def replace_tags_many(
+        self,
+        batch: Iterable[tuple[str, list[Tag]]],
+        tagged_with: str,
+        origin: str = "auto",
+        analyses: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
+        """Replace the tags of many articles (and cache their analyses) in one transaction."""
         with self.transaction() as conn:
-            conn.execute("DELETE FROM tags WHERE article_id = ? AND origin = ?", (article, origin))
             conn.executemany(
-                """INSERT INTO tags (article_id, kind, key, score, origin, is_primary, evidence)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                [
-                    (
-                        article,
-                        t.kind,
-                        t.key,
-                        t.score,
-                        origin,
-                        int(t.primary),
-                        _evidence_json(t.evidence),
-                    )
-                    for t in tags
-                ],
+                "INSERT OR REPLACE INTO analyses (content_hash, analyzer, morphemes) "
+                "VALUES (?, ?, ?)",
+                analyses,
             )
-            conn.execute("UPDATE articles SET tagged_with = ? WHERE id = ?", (tagged_with, article))
+            for article, tags in batch:
+                self._replace_tags(conn, article, tags, tagged_with, origin)
+
+    @staticmethod
+    def _replace_tags(
+        conn: sqlite3.Connection, article: str, tags: list[Tag], tagged_with: str, origin: str
+    ) -> None:
+        conn.execute("DELETE FROM tags WHERE article_id = ? AND origin = ?", (article, origin))
+        conn.executemany(
+            """INSERT INTO tags (article_id, kind, key, score, origin, is_primary, evidence)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    article,
+                    t.kind,
+                    t.key,
+                    t.score,
+                    origin,
+                    int(t.primary),
+                    _evidence_json(t.evidence),
+                )
+                for t in tags
+            ],
+        )
+        conn.execute("UPDATE articles SET tagged_with = ? WHERE id = ?", (tagged_with, article))
 
     def tags(self, article: str | None = None) -> dict[str, list[Tag]]:
         """Tags per article id (all articles, or one)."""
@@ -242,6 +264,20 @@ class Store:
         return result
 
     # -- analysis cache --------------------------------------------------------------------
+    def cached_analyses(self, digests: list[str], analyzer: str) -> dict[str, str]:
+        """Cached analyses for many content hashes at once."""
+        found: dict[str, str] = {}
+        for i in range(0, len(digests), 500):
+            chunk = digests[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT content_hash, morphemes FROM analyses WHERE analyzer = ? "
+                f"AND content_hash IN ({marks})",
+                (analyzer, *chunk),
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
     def cached_analysis(self, digest: str, analyzer: str) -> str | None:
         row = self.conn.execute(
             "SELECT morphemes FROM analyses WHERE content_hash = ? AND analyzer = ?",

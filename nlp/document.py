@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from nlp.analyzer import Morpheme
@@ -25,6 +26,37 @@ class Sentence:
     field: str
 
 
+class Morphemes:
+    """An analysis as three parallel arrays (start, end, tag); Morpheme objects made on demand."""
+
+    __slots__ = ("ends", "starts", "tags", "text")
+
+    def __init__(self, text: str, starts: list[int], ends: list[int], tags: list[str]) -> None:
+        self.text, self.starts, self.ends, self.tags = text, starts, ends, tags
+
+    @classmethod
+    def of(cls, text: str, morphemes: Iterable[Morpheme]) -> Morphemes:
+        items = list(morphemes)
+        return cls(text, [m.start for m in items], [m.end for m in items], [m.tag for m in items])
+
+    @classmethod
+    def empty(cls, text: str = "") -> Morphemes:
+        return cls(text, [], [], [])
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def __getitem__(self, index: int) -> Morpheme:
+        start, end = self.starts[index], self.ends[index]
+        return Morpheme(self.text[start:end], self.tags[index], start, end)
+
+    def __iter__(self) -> Iterator[Morpheme]:
+        return (self[i] for i in range(len(self.starts)))
+
+
 @dataclass(frozen=True)
 class Document:
     """Title and body joined as `title + "\\n\\n" + body`; offsets refer to that text."""
@@ -32,11 +64,15 @@ class Document:
     text: str
     title_end: int
     lead_end: int
-    morphemes: tuple[Morpheme, ...] = ()
+    morphemes: Morphemes = field(default_factory=Morphemes.empty)
 
     @classmethod
-    def build(cls, title: str, body: str, morphemes: tuple[Morpheme, ...] = ()) -> Document:
+    def build(
+        cls, title: str, body: str, morphemes: Morphemes | Iterable[Morpheme] = ()
+    ) -> Document:
         text = doc_text(title, body)
+        if not isinstance(morphemes, Morphemes):
+            morphemes = Morphemes.of(text, morphemes)
         body_start = len(title) + len(TITLE_GAP)
         lead_end = body_start + _lead_length(body)
         return cls(text=text, title_end=len(title), lead_end=lead_end, morphemes=morphemes)
@@ -58,9 +94,12 @@ class Document:
             spans.append(Sentence(start, len(self.text), self.field_at(start)))
         return tuple(spans)
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def sentence_at(self, offset: int) -> Sentence:
-        starts = [s.start for s in self.sentences]
-        index = max(0, bisect_right(starts, offset) - 1)
+        index = max(0, bisect_right(self._sentence_starts, offset) - 1)
         return self.sentences[index] if self.sentences else Sentence(0, len(self.text), "body")
 
     @cached_property
@@ -71,17 +110,11 @@ class Document:
         """Whether an offset lies on a share/copyright line."""
         return any(start <= offset < end for start, end in self._boilerplate)
 
-    @cached_property
-    def _starts(self) -> list[int]:
-        return [m.start for m in self.morphemes]
-
     def morpheme_at(self, offset: int) -> Morpheme | None:
         """The morpheme that covers character `offset`, if any."""
-        index = bisect_right(self._starts, offset) - 1
-        if index >= 0:
-            morpheme = self.morphemes[index]
-            if morpheme.start <= offset < morpheme.end:
-                return morpheme
+        index = bisect_right(self.morphemes.starts, offset) - 1
+        if index >= 0 and offset < self.morphemes.ends[index]:
+            return self.morphemes[index]
         return None
 
     def morpheme_starting(self, offset: int) -> Morpheme | None:

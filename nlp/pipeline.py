@@ -11,8 +11,8 @@ from pathlib import Path
 from archive.records import Article, content_hash
 from archive.store import Store
 from archive.taxonomy import Taxonomy, load_taxonomy
-from nlp.analyzer import Analyzer, Morpheme, open_analyzer
-from nlp.document import Document, doc_text
+from nlp.analyzer import Analyzer, open_analyzer
+from nlp.document import Document, Morphemes, doc_text
 from nlp.gazetteer import build_gazetteer
 from nlp.tagger import TAGGER_VERSION, Tagger, TagResult
 
@@ -37,14 +37,14 @@ class Pipeline:
         """The analysis cache key: the backend and its system dictionary, not the taxonomy."""
         return "/".join(p for p in self.analyzer.version.split("/") if not p.startswith("ud-"))
 
-    def morphemes(self, text: str, store: Store | None = None) -> tuple[Morpheme, ...]:
+    def morphemes(self, text: str, store: Store | None = None) -> Morphemes:
         """Analyse a text, through the archive's cache when a store is given."""
         digest = content_hash(text)
         if store is not None:
             cached = store.cached_analysis(digest, self.analysis_key)
             if cached is not None:
                 return decode_morphemes(text, cached)
-        morphemes = tuple(self.analyzer.analyze(text))
+        morphemes = Morphemes.of(text, self.analyzer.analyze(text))
         if store is not None:
             store.cache_analyses([(digest, self.analysis_key, encode_morphemes(morphemes))])
         return morphemes
@@ -64,13 +64,15 @@ def open_pipeline(
     return Pipeline(taxonomy=taxonomy, tagger=Tagger(gazetteer), analyzer=analyzer)
 
 
-def encode_morphemes(morphemes: tuple[Morpheme, ...]) -> str:
-    """Compact cache form: [[tag, start, end], ...]; the surface is the text's slice."""
-    return json.dumps([[m.tag, m.start, m.end] for m in morphemes], separators=(",", ":"))
+def encode_morphemes(morphemes: Morphemes) -> str:
+    """Compact cache form: {"s": starts, "e": ends, "t": tags}; surfaces are the text's slices."""
+    data = {"s": morphemes.starts, "e": morphemes.ends, "t": morphemes.tags}
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def decode_morphemes(text: str, raw: str) -> tuple[Morpheme, ...]:
-    return tuple(Morpheme(text[s:e], tag, s, e) for tag, s, e in json.loads(raw))
+def decode_morphemes(text: str, raw: str) -> Morphemes:
+    data = json.loads(raw)
+    return Morphemes(text, data["s"], data["e"], data["t"])
 
 
 @dataclass
@@ -94,21 +96,47 @@ def tag_archive(
     pipeline: Pipeline,
     *,
     retag_all: bool = False,
+    batch_size: int = 200,
     progress: Callable[[int, int], None] | None = None,
 ) -> TagReport:
-    """Tag every article whose tags are missing or stale; editors' and imported tags stay."""
+    """Tag every article whose tags are missing or stale; editors' and imported tags stay.
+
+    Works in batches: cached analyses are read in one query, and each batch's tags and new
+    analyses are written in one transaction, so an interrupted run loses at most one batch.
+    """
     version = pipeline.version
     todo: list[Article] = store.articles_to_tag("" if retag_all else version)
     report = TagReport(skipped=store.article_count() - len(todo))
-    for index, article in enumerate(todo, start=1):
-        try:
-            result = pipeline.tag_text(article.title, article.text, store)
-            store.replace_tags(article.id, result.tags, tagged_with=version)
-            report.tagged += 1
-        except Exception as exc:  # one bad article must not stop the stage
-            log.exception("tagging %s failed", article.url)
-            report.failed += 1
-            report.errors.append(f"{article.url}: {type(exc).__name__}: {exc}")
+    for first in range(0, len(todo), batch_size):
+        batch = todo[first : first + batch_size]
+        texts = {a.id: doc_text(a.title, a.text) for a in batch}
+        digests = {a.id: content_hash(texts[a.id]) for a in batch}
+        cached = store.cached_analyses(sorted(set(digests.values())), pipeline.analysis_key)
+        results: list[tuple[str, list]] = []
+        new_analyses: dict[str, str] = {}
+        for article in batch:
+            try:
+                digest = digests[article.id]
+                raw = cached.get(digest) or new_analyses.get(digest)
+                if raw is None:
+                    morphemes = Morphemes.of(
+                        texts[article.id], pipeline.analyzer.analyze(texts[article.id])
+                    )
+                    new_analyses[digest] = encode_morphemes(morphemes)
+                else:
+                    morphemes = decode_morphemes(texts[article.id], raw)
+                doc = Document.build(article.title, article.text, morphemes)
+                results.append((article.id, pipeline.tagger.tag(doc).tags))
+            except Exception as exc:  # one bad article must not stop the stage
+                log.exception("tagging %s failed", article.url)
+                report.failed += 1
+                report.errors.append(f"{article.url}: {type(exc).__name__}: {exc}")
+        store.replace_tags_many(
+            results,
+            version,
+            analyses=[(d, pipeline.analysis_key, raw) for d, raw in new_analyses.items()],
+        )
+        report.tagged += len(results)
         if progress:
-            progress(index, len(todo))
+            progress(min(first + batch_size, len(todo)), len(todo))
     return report
