@@ -111,17 +111,10 @@ def _sources(path: Path, base: str | None = None):
 
 
 # -- stages ---------------------------------------------------------------------------------
-def run_collect(
-    paths: Paths,
-    store: Store,
-    sources_file: Path,
-    base: str | None = None,
-    run_id: int | None = None,
-) -> dict:
+def run_collect(paths: Paths, store: Store, sources: list, run_id: int | None = None) -> dict:
     from scraper import Fetcher, collect
 
     config = _site_config(paths)
-    sources = _sources(sources_file, base)
     fetcher = Fetcher(user_agent=f"{config.user_agent} (+{config.contact_url})")
     report = collect(
         sources, store, fetcher=fetcher, run_id=run_id, progress=lambda line: log.info("%s", line)
@@ -146,16 +139,19 @@ def run_tag(paths: Paths, store: Store, retag_all: bool = False) -> dict:
 
 
 def run_render(
-    paths: Paths, store: Store, base_url: str | None = None, sources_file: Path | None = None
+    paths: Paths,
+    store: Store,
+    base_url: str | None = None,
+    source_names: dict[str, str] | None = None,
 ) -> dict:
     from archive.taxonomy import load_taxonomy
     from sitegen.render import render_site
 
     config = _site_config(paths, base_url)
-    names = {}
-    for candidate in (sources_file, paths.content / "sources.toml"):
-        if candidate and candidate.exists():
-            names.update({s.key: s.name for s in _sources(candidate)})
+    names = dict(source_names or {})
+    default_sources = paths.content / "sources.toml"
+    if not names and default_sources.exists():
+        names = {s.key: s.name for s in _sources(default_sources)}
     report = render_site(
         store,
         load_taxonomy(paths.taxonomy),
@@ -195,9 +191,11 @@ def run_update(
         report: dict = {}
         status = "ok"
         try:
-            report["collect"] = run_collect(paths, store, sources_file, base, run_id)
+            sources = _sources(sources_file, base)
+            report["collect"] = run_collect(paths, store, sources, run_id)
             report["tag"] = run_tag(paths, store)
-            report["render"] = run_render(paths, store, base_url, sources_file)
+            names = {s.key: s.name for s in sources}
+            report["render"] = run_render(paths, store, base_url, names)
         except Exception:
             status = "failed"
             raise
@@ -219,7 +217,8 @@ def run_update(
 def collect_cmd(paths: Paths, sources_file: Path | None) -> None:
     """Fetch the sources' feeds and new articles into the archive."""
     with Store.open(paths.archive) as store:
-        report = run_collect(paths, store, sources_file or paths.content / "sources.toml")
+        sources = _sources(sources_file or paths.content / "sources.toml")
+        report = run_collect(paths, store, sources)
     click.echo(json.dumps(report["totals"], ensure_ascii=False))
 
 

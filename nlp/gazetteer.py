@@ -55,7 +55,7 @@ class Gazetteer:
         self.entries = {surface: tuple(dict.fromkeys(found)) for surface, found in entries.items()}
         self._automaton = ahocorasick.Automaton()
         for surface, found in self.entries.items():
-            folded = fold_case(surface) if is_latin(surface) else surface
+            folded = fold_case(surface)
             existing = self._automaton.get(folded, ())
             self._automaton.add_word(folded, existing + tuple((surface, e) for e in found))
         if self.entries:
@@ -74,7 +74,7 @@ class Gazetteer:
             for surface, found in by_surface.items():
                 start = end_index - len(surface) + 1
                 actual = text[start : end_index + 1]
-                if is_latin(surface) and not _latin_case_ok(surface, actual):
+                if not _case_ok(surface, actual):
                     continue
                 matches.append(Match(start, end_index + 1, actual, tuple(found)))
         matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -92,11 +92,12 @@ class Gazetteer:
         return sorted(words)
 
 
-def _latin_case_ok(surface: str, actual: str) -> bool:
-    """Short or all-capital Latin names (KT, NXC) must match in their exact case."""
-    if len(surface.replace(" ", "")) <= 3 or surface.isupper():
-        return actual == surface
-    return True
+def _case_ok(surface: str, actual: str) -> bool:
+    """Latin names of 4+ letters match in any case (Google, google); short or all-capital
+    names (KT, NXC) and mixed names (SK텔레콤) only in their exact case."""
+    if actual == surface:
+        return True
+    return is_latin(surface) and len(surface.replace(" ", "")) > 3 and not surface.isupper()
 
 
 def build_gazetteer(taxonomy: Taxonomy) -> Gazetteer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import re
 import threading
@@ -12,7 +13,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_DECLARED = re.compile(rb"""charset=["']?([A-Za-z0-9_-]+)""")
+_DECLARED = re.compile(rb"""(?:charset=|encoding=)["']?([A-Za-z0-9_-]+)""")
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -34,8 +35,6 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", f"{kind}; charset={charset}")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        import io
-
         return io.BytesIO(body)
 
     def _base(self) -> str:

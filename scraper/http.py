@@ -1,0 +1,235 @@
+"""The HTTP client of the collect stage: caps, retries, conditional GET and a private-address guard."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from archive.records import FetchState
+from scraper.errors import FetchError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = "jiyeok-ai-news/0.1 (regional AI news aggregator)"
+ACCEPT = (
+    "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
+    "application/xml;q=0.9,*/*;q=0.8"
+)
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+CHUNK = 64 * 1024
+
+Resolver = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A finished HTTP exchange: final URL, status, lowercased headers and the body."""
+
+    url: str
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    not_modified: bool = False
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+    @property
+    def etag(self) -> str:
+        return self.headers.get("etag", "")
+
+    @property
+    def last_modified(self) -> str:
+        return self.headers.get("last-modified", "")
+
+
+def resolve_host(host: str) -> list[str]:
+    """The IP addresses `host` resolves to (IP literals resolve to themselves)."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def is_public_address(address: str) -> bool:
+    """True for globally routable unicast addresses; false for loopback, private, link-local..."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+class Fetcher:
+    """GETs URLs politely and safely; one `requests.Session` per thread."""
+
+    def __init__(
+        self,
+        user_agent: str = DEFAULT_USER_AGENT,
+        *,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 20.0,
+        total_timeout: float = 60.0,
+        max_bytes: int = 5 * 1024 * 1024,
+        max_redirects: int = 5,
+        retries: int = 2,
+        backoff: float = 0.5,
+        resolver: Resolver = resolve_host,
+    ) -> None:
+        self.user_agent = user_agent
+        self.timeout = (connect_timeout, read_timeout)
+        self.total_timeout = total_timeout
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.retries = retries
+        self.backoff = backoff
+        self.resolver = resolver
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        """This thread's session (sessions and their cookie jars are not shared by threads)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(
+                {"User-Agent": self.user_agent, "Accept": ACCEPT, "Accept-Language": "ko,en;q=0.5"}
+            )
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def get(
+        self, url: str, *, state: FetchState | None = None, allow_private: bool = False
+    ) -> Response:
+        """GET `url`, following redirects hop by hop; conditional when `state` has validators."""
+        headers: dict[str, str] = {}
+        if state is not None and state.url == url:
+            if state.etag:
+                headers["If-None-Match"] = state.etag
+            if state.last_modified:
+                headers["If-Modified-Since"] = state.last_modified
+        current = url
+        for _hop in range(self.max_redirects + 1):
+            self._check_target(current, allow_private)
+            response = self._get_with_retries(current, headers)
+            if response.status in REDIRECT_STATUSES and "location" in response.headers:
+                current = urljoin(current, response.headers["location"])
+                log.debug("%s: redirected to %s", url, current)
+                continue
+            if response.status == 304:
+                return Response(current, 304, response.headers, b"", not_modified=True)
+            if response.status >= 400:
+                raise FetchError(current, _status_reason(response.status), status=response.status)
+            log.debug("%s: HTTP %d, %d bytes", current, response.status, len(response.body))
+            return response
+        raise FetchError(url, f"more than {self.max_redirects} redirects; check the URL")
+
+    def close(self) -> None:
+        """Close every thread's session (their pooled connections)."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one hop ---------------------------------------------------------------------------
+    def _check_target(self, url: str, allow_private: bool) -> None:
+        """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to private addresses."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise FetchError(url, "only http and https URLs can be fetched")
+        if allow_private:
+            return
+        try:
+            addresses = self.resolver(parts.hostname)
+        except (OSError, UnicodeError) as exc:
+            raise FetchError(url, f"cannot resolve host {parts.hostname!r} ({exc})") from exc
+        blocked = [a for a in addresses if not is_public_address(a)]
+        if blocked or not addresses:
+            raise FetchError(
+                url,
+                f"host {parts.hostname!r} resolves to a non-public address "
+                f"({', '.join(blocked) or 'none'}); set allow_private = true for this source "
+                "if that is intended",
+            )
+
+    def _get_with_retries(self, url: str, headers: dict[str, str]) -> Response:
+        """One hop, retried with exponential backoff on connection errors, timeouts and 5xx."""
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                response = self._get_once(url, headers)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if last:
+                    kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
+                    raise FetchError(url, f"{kind} after {attempt + 1} attempt(s) ({exc})") from exc
+                log.info("%s: %s; retrying", url, type(exc).__name__)
+            except requests.RequestException as exc:
+                raise FetchError(url, f"request failed ({exc})") from exc
+            else:
+                if response.status not in RETRY_STATUSES or last:
+                    return response
+                log.info("%s: HTTP %d; retrying", url, response.status)
+            time.sleep(self.backoff * (2**attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _get_once(self, url: str, headers: dict[str, str]) -> Response:
+        """One request, body streamed and capped at `max_bytes` and `total_timeout`."""
+        started = time.monotonic()
+        with self.session.get(
+            url, headers=headers, timeout=self.timeout, stream=True, allow_redirects=False
+        ) as raw:
+            lowered = {k.lower(): v for k, v in raw.headers.items()}
+            if raw.status_code in REDIRECT_STATUSES or raw.status_code == 304:
+                return Response(raw.url, raw.status_code, lowered, b"")
+            declared = lowered.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise FetchError(url, self._too_large(int(declared)))
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in raw.iter_content(CHUNK):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(url, self._too_large(size))
+                if time.monotonic() - started > self.total_timeout:
+                    raise FetchError(url, f"took longer than {self.total_timeout:g} s; try later")
+                chunks.append(chunk)
+            return Response(raw.url, raw.status_code, lowered, b"".join(chunks))
+
+    def _too_large(self, size: int) -> str:
+        return (
+            f"response too large ({size} bytes or more, limit {self.max_bytes}); "
+            "raise max_bytes if the page is genuine"
+        )
+
+
+def _status_reason(status: int) -> str:
+    """An error status with what to do about it."""
+    if status in (401, 403):
+        advice = "the server refuses access; check the URL or ask the outlet"
+    elif status in (404, 410):
+        advice = "the address is gone; check the URL in sources.toml or the feed"
+    elif status == 429:
+        advice = "rate limited; collect less often"
+    elif status >= 500:
+        advice = "server error; it is retried on the next run"
+    else:
+        advice = "unexpected status"
+    return f"HTTP {status} ({advice})"
