@@ -39,9 +39,14 @@ if [[ ! -x .venv/bin/python ]]; then
   say "creating .venv with $PYTHON"
   "$PYTHON" -m venv .venv
 fi
-stamp=".venv/.installed$( [[ $want_test == 1 ]] && echo -test )"
+stamp=.venv/.installed
+[[ $want_test == 1 ]] && stamp=.venv/.installed-test
 digest=$(sha1sum pyproject.toml | cut -c1-12)
-if [[ ! -f "$stamp" ]] || [[ "$(cat "$stamp")" != "$digest" ]]; then
+installed() { [[ -f "$1" ]] && [[ "$(cat "$1")" == "$digest" ]]; }
+# The test install is a superset of the runtime one.
+if installed "$stamp" || { [[ $want_test == 0 ]] && installed .venv/.installed-test; }; then
+  :
+else
   say "installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   # Install the dependencies listed in pyproject.toml (the project itself runs from its folder).
