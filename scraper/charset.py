@@ -25,24 +25,11 @@ BOMS = (
 )
 # Every name Korean servers use for EUC-KR / Unified Hangul Code; CP949 is the superset.
 KOREAN_ALIASES = frozenset(
-    [
-        "euc-kr",
-        "euc_kr",
-        "euckr",
-        "x-euc-kr",
-        "ks_c_5601-1987",
-        "ks_c_5601",
-        "ksc5601",
-        "ksc_5601",
-        "ks-c-5601",
-        "ks-c-5601-1987",
-        "korean",
-        "cp949",
-        "ms949",
-        "uhc",
-        "windows-949",
-        "x-windows-949",
-    ]
+    {
+        *("euc-kr", "euc_kr", "euckr", "x-euc-kr", "ks_c_5601-1987", "ks_c_5601", "ksc5601"),
+        *("ksc_5601", "ks-c-5601", "ks-c-5601-1987", "korean", "cp949", "ms949", "uhc"),
+        *("windows-949", "x-windows-949"),
+    }
 )
 # Declarations too weak to believe on a Korean site: any byte string decodes as Latin-1.
 WEAK_CHARSETS = frozenset({"iso8859-1", "cp1252", "ascii"})

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 from archive.records import Article, Failure, FetchState, Source
 from archive.store import Store, now_kst
 from scraper.charset import decode_html
+from scraper.cleanup import clean_author, excerpt
 from scraper.errors import ExtractError, FeedError, FetchError
-from scraper.extract import MIN_BODY_CHARS, Extracted, excerpt, extract_article
+from scraper.extract import MIN_BODY_CHARS, Extracted, extract_article
 from scraper.feeds import FeedItem, parse_feed
 from scraper.http import Fetcher, Response
 from scraper.lanes import HostLanes
@@ -143,7 +144,8 @@ def build_article(source: Source, item: FeedItem, page: Extracted) -> Article | 
             f"no article text found ({len(page.text)} characters); add a body selector "
             f"for source {source.key!r}",
         )
-    title = page.title or item.title
+    # A page title that merely decorates the feed's ("<title> > 뉴스 | 매체명") loses to it.
+    title = item.title if item.title and item.title in page.title else page.title or item.title
     if not title:
         return Failure(source.key, item.link, "extract", "no title in the page or the feed")
     return Article(
@@ -153,7 +155,7 @@ def build_article(source: Source, item: FeedItem, page: Extracted) -> Article | 
         source=source.key,
         published=page.published or item.published,
         excerpt=excerpt(page.text),
-        author=page.author or item.author,
+        author=page.author or clean_author(item.author),
         fetched=now_kst(),
         original_url=item.original_link,
     )

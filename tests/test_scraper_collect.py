@@ -21,9 +21,14 @@ PARAGRAPH = (
 
 
 def article_page(
-    title: str, region: str = "충북", date: str = "2026.11.02 14:30", canonical: str = ""
+    title: str,
+    region: str = "충북",
+    date: str = "2026.11.02 14:30",
+    canonical: str = "",
+    html_title: str = "",
 ) -> str:
     link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    link += f"<title>{html_title}</title>" if html_title else ""
     dated = f'<p class="date">입력 {date}</p>' if date else ""
     heading = f"<h1>{title}</h1>" if title else ""
     body = "".join(f"<p>{PARAGRAPH.format(region=region)}</p>" for _ in range(3))
@@ -33,9 +38,15 @@ def article_page(
     )
 
 
-def rss(items: list[tuple[str, str]], pub_date: str = "Mon, 02 Nov 2026 09:00:00 +0900") -> str:
+def rss(
+    items: list[tuple[str, str]],
+    pub_date: str = "Mon, 02 Nov 2026 09:00:00 +0900",
+    author: str = "",
+) -> str:
+    byline = f"<author>{author}</author>" if author else ""
     entries = "".join(
-        f"<item><title>{title}</title><link>{link}</link><pubDate>{pub_date}</pubDate></item>"
+        f"<item><title>{title}</title><link>{link}</link><pubDate>{pub_date}</pubDate>"
+        f"{byline}</item>"
         for title, link in items
     )
     return (
@@ -243,16 +254,23 @@ def test_page_canonical_url_is_used_and_deduplicates(
 def test_feed_title_and_date_fill_in_for_the_page(
     httpserver: HTTPServer, store: Store, fetcher: Fetcher
 ) -> None:
-    links = [("피드 제목", httpserver.url_for("/news/1"))]
+    links = [("피드 제목", httpserver.url_for("/news/1")), ("둘째", httpserver.url_for("/news/2"))]
     httpserver.expect_request("/rss.xml").respond_with_data(
-        rss(links, pub_date="2026-11-03 08:00:00")
+        rss(links, pub_date="2026-11-03 08:00:00", author="김민수 기자")
     )
     httpserver.expect_request("/news/1").respond_with_data(article_page("", date=""))
+    httpserver.expect_request("/news/2").respond_with_data(
+        article_page("", html_title="둘째 &gt; 뉴스 | 충청AI일보")
+    )
     collect([source("cb", httpserver.url_for("/rss.xml"))], store, fetcher=fetcher)
     article = store.article(httpserver.url_for("/news/1"))
     assert article is not None
     assert article.title == "피드 제목"
     assert article.published == datetime(2026, 11, 3, 8, 0, tzinfo=KST)
+    assert article.author == "김민수"
+    decorated = store.article(httpserver.url_for("/news/2"))
+    assert decorated is not None
+    assert decorated.title == "둘째"  # the feed's title, not "둘째 > 뉴스 | 충청AI일보"
 
 
 def test_euckr_feed_and_pages_end_to_end(

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from archive.records import KST
+from scraper.cleanup import clean_article_text, excerpt
 from scraper.dates import parse_date
-from scraper.extract import clean_article_text, excerpt, extract_article
+from scraper.extract import extract_article
 from scraper.probe import extract_target
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scraper"
@@ -127,6 +128,8 @@ def test_clean_article_text_removes_sign_offs_and_copyright_but_keeps_the_dateli
             "(서울=연합뉴스) 김민수 기자 = 인공지능 기업들이 지역으로 향한다.",
             "둘째 문단이다.",
             "▲ 판교 테크노밸리 전경. (사진=경기도 제공)",
+            "아크릴 충청 개발센터 개소식. /사진=아크릴",
+            "광고",
             "셋째 문단이다. 김민수 기자 minsu@example.kr",
             "김민수 기자 minsu@example.kr",
             "<저작권자 ⓒ 연합뉴스, 무단 전재-재배포 금지>",
@@ -185,3 +188,13 @@ def test_extract_target_reads_a_saved_file() -> None:
     assert "똠방각하" in str(result["text"])
     assert result["chars"] == len(str(result["text"]))
     assert str(result["url"]).startswith("file://")
+
+
+def test_labelled_date_in_the_page_text_is_the_last_resort() -> None:
+    html = (
+        "<html><body><script>var d = '입력 2020.01.01 00:00';</script>"
+        "<table><tr><td><span>입력 2026.08.03 14:30</span> | <span>수정 2026.08.04 09:00</span>"
+        "</td></tr></table></body></html>"
+    )
+    got = extract_article(html, "https://b.example.kr/article/25.html")
+    assert got.published == datetime(2026, 8, 3, 14, 30, tzinfo=KST)
