@@ -31,6 +31,7 @@ fi
 [[ -n "$PYTHON" ]] || { echo "Python 3.11 or newer is required" >&2; exit 1; }
 
 command -v java >/dev/null || apt_install default-jdk-headless
+command -v npm >/dev/null || apt_install nodejs npm
 if [[ $want_test == 1 ]] && [[ ! -x /usr/bin/chromium ]]; then
   apt_install chromium fonts-noto-cjk
 fi
@@ -58,4 +59,13 @@ print("\n".join(wanted))
 PY
   .venv/bin/python -m pip install -q -r .venv/requirements.txt
   echo "$digest" > "$stamp"
+fi
+
+# The pinned npm tools (package-lock.json): Pagefind for the search index, axe-core for the tests.
+# Pagefind's binary comes from the npm registry too, as its optional platform package.
+npm_digest=$(sha1sum package-lock.json | cut -c1-12)
+if [[ ! -f node_modules/.installed ]] || [[ "$(cat node_modules/.installed)" != "$npm_digest" ]]; then
+  say "installing the pinned npm packages (pagefind, axe-core) into node_modules"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$npm_digest" > node_modules/.installed
 fi
