@@ -35,6 +35,9 @@ class Source:
     enabled: bool = True
     policy: str = "filter"
     max_items: int = 200
+    rate: float | None = None  # requests per second to this source's host; None = [scraper] rate
+    region: str = ""  # a 시·도 hint for regional outlets
+    list_selectors: dict[str, str] = field(default_factory=dict)  # kind = "html": [source.list]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +102,11 @@ class FetchState:
     last_modified: str = ""
     last_status: str = ""
     last_success: datetime | None = None
-    failures: int = 0
-    items: int = 0
+    failures: int = 0  # consecutive failed runs
+    items: int = 0  # articles collected, all runs
+    last_attempt: datetime | None = None
+    last_new: datetime | None = None  # the last run that stored a new article
+    moved_from: str = ""  # the configured URL, when `url` is where it permanently redirected
 
 
 @dataclass(frozen=True, slots=True)

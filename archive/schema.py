@@ -69,4 +69,23 @@ MIGRATIONS: tuple[str, ...] = (
         report TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 2 (scraper): source moves and freshness, page failure counts, near-duplicate groups
+    """
+    ALTER TABLE sources ADD COLUMN last_new TEXT;
+    ALTER TABLE sources ADD COLUMN moved_from TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN duplicate_of TEXT;
+    CREATE INDEX articles_duplicate_of ON articles (duplicate_of);
+    CREATE TABLE article_signatures (
+        article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        minhash BLOB NOT NULL
+    );
+    CREATE TABLE page_failures (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        permanent INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
 )
