@@ -308,6 +308,9 @@ class Store:
             last_success=_dt(row["last_success"]),
             failures=row["failures"],
             items=row["items"],
+            last_attempt=_dt(row["last_attempt"]),
+            last_new=_dt(row["last_new"]),
+            moved_from=row["moved_from"],
         )
 
     def record_fetch(
@@ -319,8 +322,12 @@ class Store:
         etag: str = "",
         last_modified: str = "",
         new_items: int = 0,
+        moved_from: str = "",
     ) -> None:
-        """Remember the outcome of fetching a source (validators only kept on success)."""
+        """Remember the outcome of fetching a source (validators only kept on success).
+
+        `moved_from` is the configured URL when `url` is where it permanently redirected.
+        """
         stamp = now_kst().isoformat()
         with self.transaction() as conn:
             conn.execute(
@@ -329,10 +336,21 @@ class Store:
             )
             if ok:
                 conn.execute(
-                    """UPDATE sources SET url = ?, etag = ?, last_modified = ?, last_status = ?,
-                           last_attempt = ?, last_success = ?, failures = 0,
-                           items = items + ? WHERE key = ?""",
-                    (url, etag, last_modified, status, stamp, stamp, new_items, source),
+                    """UPDATE sources SET url = :url, etag = :etag, last_modified = :lm,
+                           last_status = :status, last_attempt = :stamp, last_success = :stamp,
+                           failures = 0, items = items + :new, moved_from = :moved,
+                           last_new = CASE WHEN :new > 0 THEN :stamp ELSE last_new END
+                       WHERE key = :key""",
+                    {
+                        "url": url,
+                        "etag": etag,
+                        "lm": last_modified,
+                        "status": status,
+                        "stamp": stamp,
+                        "new": new_items,
+                        "moved": moved_from,
+                        "key": source,
+                    },
                 )
             else:
                 conn.execute(
@@ -340,6 +358,113 @@ class Store:
                            failures = failures + 1 WHERE key = ?""",
                     (status, stamp, source),
                 )
+
+    def fetch_states(self) -> dict[str, FetchState]:
+        """The fetch state of every source the archive has seen, by key."""
+        keys = [row[0] for row in self.conn.execute("SELECT key FROM sources ORDER BY key")]
+        return {key: state for key in keys if (state := self.fetch_state(key)) is not None}
+
+    def last_failure(self, source: str) -> Failure | None:
+        """The most recent failure recorded for a source (feed or page)."""
+        row = self.conn.execute(
+            "SELECT * FROM failures WHERE source = ? ORDER BY id DESC LIMIT 1", (source,)
+        ).fetchone()
+        return (
+            Failure(row["source"], row["url"], row["stage"], row["reason"], _dt(row["at"]))
+            if row
+            else None
+        )
+
+    # -- pages that keep failing -----------------------------------------------------------
+    def record_page_failure(self, url: str, source: str, reason: str, permanent: bool) -> int:
+        """Count one more failure of an article page; returns its count so far."""
+        with self.transaction() as conn:
+            conn.execute(
+                """INSERT INTO page_failures (url, source, count, permanent, reason, at)
+                   VALUES (?, ?, 1, ?, ?, ?)
+                   ON CONFLICT (url) DO UPDATE SET count = count + 1,
+                       permanent = excluded.permanent, reason = excluded.reason, at = excluded.at""",
+                (url, source, int(permanent), reason, now_kst().isoformat()),
+            )
+            row = conn.execute("SELECT count FROM page_failures WHERE url = ?", (url,)).fetchone()
+        return int(row[0])
+
+    def page_failures(self, urls: Iterable[str]) -> dict[str, tuple[int, bool]]:
+        """(failure count, permanent) of the given page URLs that have failed before."""
+        found: dict[str, tuple[int, bool]] = {}
+        wanted = list(urls)
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            rows = self.conn.execute(
+                f"SELECT url, count, permanent FROM page_failures "
+                f"WHERE url IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((row[0], (int(row[1]), bool(row[2]))) for row in rows)
+        return found
+
+    def clear_page_failure(self, url: str) -> None:
+        """Forget a page's failures (it was stored after all)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM page_failures WHERE url = ?", (url,))
+
+    # -- near-duplicates (wire copies) -----------------------------------------------------
+    def save_signature(self, article: str, minhash: bytes) -> None:
+        """Store an article's MinHash signature (bytes) for near-duplicate detection."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO article_signatures (article_id, minhash) VALUES (?, ?)",
+                (article, minhash),
+            )
+
+    def signatures_between(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[str, str, datetime | None, bytes]]:
+        """(id, source, published, signature) of articles published (else fetched) in a window."""
+        rows = self.conn.execute(
+            """SELECT a.id, a.source, a.published, s.minhash FROM articles a
+               JOIN article_signatures s ON s.article_id = a.id
+               WHERE coalesce(a.published, a.fetched) BETWEEN ? AND ? ORDER BY a.id""",
+            (start.isoformat(), end.isoformat()),
+        )
+        return [(row[0], row[1], _dt(row[2]), bytes(row[3])) for row in rows]
+
+    def duplicate_of(self, article: str) -> str | None:
+        """The id of the article kept for `article`'s group, or None when it is not a copy."""
+        row = self.conn.execute(
+            "SELECT duplicate_of FROM articles WHERE id = ?", (article,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def duplicate_members(self, kept: str) -> list[str]:
+        """Ids of the copies grouped under the kept article `kept`."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id", (kept,)
+        )
+        return [row[0] for row in rows]
+
+    def set_duplicate_group(self, kept: str, copies: Iterable[str]) -> None:
+        """Make `kept` the article shown for a group and every id in `copies` its copy."""
+        copies = [c for c in copies if c != kept]
+        with self.transaction() as conn:
+            conn.execute("UPDATE articles SET duplicate_of = NULL WHERE id = ?", (kept,))
+            conn.executemany(
+                "UPDATE articles SET duplicate_of = ? WHERE id = ?", [(kept, c) for c in copies]
+            )
+
+    def duplicate_groups(self) -> dict[str, list[Article]]:
+        """Kept article id → its copies on other outlets (earliest published first).
+
+        The site shows the kept article once and lists the copies' sources ("다른 보도").
+        """
+        groups: dict[str, list[Article]] = {}
+        rows = self.conn.execute(
+            """SELECT * FROM articles WHERE duplicate_of IS NOT NULL
+               ORDER BY duplicate_of, published IS NULL, published, id"""
+        )
+        for row in rows:
+            groups.setdefault(row["duplicate_of"], []).append(self._article(row))
+        return groups
 
     def record_failure(self, failure: Failure, run_id: int | None = None) -> None:
         with self.transaction() as conn:
