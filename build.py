@@ -112,13 +112,20 @@ def _sources(path: Path, base: str | None = None):
 
 # -- stages ---------------------------------------------------------------------------------
 def run_collect(paths: Paths, store: Store, sources: list, run_id: int | None = None) -> dict:
-    from scraper import Fetcher, collect
+    from scraper import collect, load_scraper_settings, make_fetcher
 
     config = _site_config(paths)
-    fetcher = Fetcher(user_agent=f"{config.user_agent} (+{config.contact_url})")
-    report = collect(
-        sources, store, fetcher=fetcher, run_id=run_id, progress=lambda line: log.info("%s", line)
-    )
+    settings = load_scraper_settings(paths.content / "site.toml")
+    user_agent = f"{config.user_agent} (+{config.contact_url})"
+    with make_fetcher(settings, user_agent) as fetcher:
+        report = collect(
+            sources,
+            store,
+            fetcher=fetcher,
+            run_id=run_id,
+            settings=settings,
+            progress=lambda line: log.info("%s", line),
+        )
     return report.as_dict()
 
 

@@ -417,6 +417,13 @@ class Store:
                 (article, minhash),
             )
 
+    def signature(self, article: str) -> bytes | None:
+        """An article's stored MinHash signature, if any."""
+        row = self.conn.execute(
+            "SELECT minhash FROM article_signatures WHERE article_id = ?", (article,)
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
     def signatures_between(
         self, start: datetime, end: datetime
     ) -> list[tuple[str, str, datetime | None, bytes]]:

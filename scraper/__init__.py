@@ -8,6 +8,7 @@ from scraper.extract import Extracted, excerpt, extract_article
 from scraper.feeds import FeedItem, parse_feed
 from scraper.http import Fetcher, Response
 from scraper.probe import extract_target
+from scraper.settings import ScraperSettings, load_scraper_settings, make_fetcher
 from scraper.sources import load_sources
 from scraper.urls import canonical_url
 
@@ -21,6 +22,7 @@ __all__ = [
     "Fetcher",
     "Response",
     "ScrapeError",
+    "ScraperSettings",
     "SourceConfigError",
     "SourceReport",
     "canonical_url",
@@ -30,7 +32,9 @@ __all__ = [
     "excerpt",
     "extract_article",
     "extract_target",
+    "load_scraper_settings",
     "load_sources",
+    "make_fetcher",
     "parse_date",
     "parse_feed",
 ]

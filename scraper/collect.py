@@ -1,7 +1,8 @@
-"""The collect stage: read each source's feed, fetch the new articles, store them in the archive.
+"""The collect stage: read each source's listing, fetch the new articles, store them.
 
-Network and parsing run on worker threads (one lane per host, see `lanes`); every archive read
-and write happens on the calling thread, because a `Store` connection is not thread-safe.
+Network and parsing run on worker threads (one lane per host, rate-limited, see `lanes`; the
+steps are in `reading`); every archive read and write happens on the calling thread, because a
+`Store` connection is not thread-safe. After the run, wire copies are grouped (`duplicates`).
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from urllib.parse import urlsplit
 
 from archive.records import Article, Failure, FetchState, Source
 from archive.store import Store, now_kst
-from scraper.charset import decode_html
 from scraper.cleanup import clean_author, excerpt
-from scraper.errors import ExtractError, FeedError, FetchError
-from scraper.extract import MIN_BODY_CHARS, Extracted, extract_article
-from scraper.feeds import FeedItem, parse_feed
-from scraper.http import Fetcher, Response
+from scraper.duplicates import group_copies
+from scraper.extract import MIN_BODY_CHARS, Extracted
+from scraper.feeds import FeedItem
+from scraper.http import Fetcher
 from scraper.lanes import HostLanes
+from scraper.reading import ListingOutcome, PageOutcome, read_listing, read_page
+from scraper.robots import RobotsCache
+from scraper.settings import ScraperSettings
 from scraper.urls import is_web_url
 
 log = logging.getLogger(__name__)
-
-HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 
 Progress = Callable[[str], None]
 
@@ -41,6 +42,7 @@ class SourceReport:
     skipped: int = 0
     failed: int = 0
     error: str = ""
+    moved_to: str = ""  # the listing URL permanently redirects here: update sources.toml
 
 
 @dataclass(slots=True)
@@ -48,6 +50,7 @@ class CollectReport:
     """Per-source outcomes of one collect run, and their totals."""
 
     sources: list[SourceReport] = field(default_factory=list)
+    duplicate_groups: int = 0  # groups of wire copies formed or changed by this run
 
     @property
     def totals(self) -> dict[str, int]:
@@ -59,78 +62,17 @@ class CollectReport:
                 counts["failed_sources"] += 1
             elif report.status == "not_modified":
                 counts["not_modified"] += 1
+        counts["moved_sources"] = sum(1 for report in self.sources if report.moved_to)
+        counts["duplicate_groups"] = self.duplicate_groups
         return counts
 
     @property
     def ok(self) -> bool:
-        """True when every source's feed was read (article failures do not count)."""
+        """True when every source's listing was read (article failures do not count)."""
         return all(report.status != "failed" for report in self.sources)
 
     def as_dict(self) -> dict[str, object]:
         return {"sources": [asdict(report) for report in self.sources], "totals": self.totals}
-
-
-# -- work done on worker threads (no archive access) ---------------------------------------
-@dataclass(frozen=True, slots=True)
-class FeedOutcome:
-    """A source's feed after fetching and parsing: items, not modified, or a failure."""
-
-    response: Response | None = None
-    items: tuple[FeedItem, ...] = ()
-    failure: Failure | None = None
-    status: str = ""  # on failure, a short status for the sources table ("HTTP 404")
-
-
-@dataclass(frozen=True, slots=True)
-class PageOutcome:
-    """An article page after fetching and extracting: the extraction or a failure."""
-
-    item: FeedItem
-    result: Extracted | Failure
-
-
-def read_feed(source: Source, fetcher: Fetcher, state: FetchState | None) -> FeedOutcome:
-    """Fetch (conditionally) and parse `source`'s feed."""
-    try:
-        response = fetcher.get(source.url, state=state, allow_private=source.allow_private)
-    except FetchError as exc:
-        status = f"HTTP {exc.status}" if exc.status else "fetch error"
-        failure = Failure(source.key, source.url, "feed_fetch", str(exc))
-        return FeedOutcome(failure=failure, status=status)
-    if response.not_modified:
-        return FeedOutcome(response=response)
-    try:
-        items = parse_feed(response.body, response.url, response.content_type)
-    except FeedError as exc:
-        failure = Failure(source.key, source.url, "feed_parse", str(exc))
-        return FeedOutcome(failure=failure, status="not a feed")
-    return FeedOutcome(response=response, items=tuple(items[: source.max_items]))
-
-
-def read_page(source: Source, item: FeedItem, fetcher: Fetcher) -> PageOutcome:
-    """Fetch an item's page and extract its article with the source's selectors."""
-    try:
-        response = fetcher.get(item.original_link, allow_private=source.allow_private)
-    except FetchError as exc:
-        return PageOutcome(item, Failure(source.key, item.link, "page_fetch", str(exc)))
-    try:
-        return PageOutcome(item, extract_page(response, source.selectors))
-    except ExtractError as exc:
-        return PageOutcome(item, Failure(source.key, item.link, "extract", str(exc)))
-    except Exception as exc:  # a bug or a pathological page must not end the run
-        log.exception("%s: extraction crashed", item.link)
-        reason = f"extraction crashed ({type(exc).__name__}: {exc}); report this page"
-        return PageOutcome(item, Failure(source.key, item.link, "extract", reason))
-
-
-def extract_page(response: Response, selectors: dict[str, object]) -> Extracted:
-    """The article in an HTML response; ExtractError when it is not an HTML page."""
-    mime = (response.content_type or "text/html").split(";", 1)[0].strip().lower()
-    if mime not in HTML_TYPES:
-        raise ExtractError(f"{response.url}: not an HTML page ({mime}); check the feed's links")
-    return extract_article(
-        decode_html(response.body, response.content_type), response.url, selectors
-    )
 
 
 def build_article(source: Source, item: FeedItem, page: Extracted) -> Article | Failure:
@@ -169,65 +111,130 @@ def collect(
     fetcher: Fetcher,
     run_id: int | None = None,
     progress: Progress | None = None,
-    max_workers: int = 4,
+    max_workers: int | None = None,
+    settings: ScraperSettings | None = None,
+    robots: bool = True,
 ) -> CollectReport:
-    """Collect new articles from every enabled source into `store`; failures are recorded."""
-    run = _Run(store, fetcher, run_id, progress or (lambda message: None))
-    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="collect") as pool:
-        lanes = HostLanes(pool)
+    """Collect new articles from every enabled source into `store`; failures are recorded.
+
+    `settings` gives the per-host rate and the number of hosts fetched in parallel;
+    `robots=False` skips robots.txt (for loopback benchmarks only).
+    """
+    settings = settings or ScraperSettings()
+    sources = list(sources)
+    robots_cache = RobotsCache(fetcher, fetcher.user_agent) if robots else None
+    run = _Run(store, fetcher, run_id, progress or (lambda message: None), settings, robots_cache)
+    run.source_rank = {source.key: rank for rank, source in enumerate(sources)}
+    workers = max_workers or settings.hosts_in_parallel
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect") as pool:
+        lanes = HostLanes(pool, interval=run.interval)
         for source in sources:
             if not source.enabled:
                 log.info("%s: disabled; skipped", source.key)
                 continue
             run.start(source, lanes)
         lanes.run()
+    if run.stored:
+        run.report.duplicate_groups = group_copies(store, run.stored, run.source_rank)
     return run.report
 
 
 @dataclass(slots=True)
 class _SourceRun:
-    """A source in progress: its report, pages still out, and the feed's validators."""
+    """A source in progress: its report, pages still out, and the listing's validators."""
 
     source: Source
     report: SourceReport
+    url: str = ""  # the listing URL fetched (the configured one, or where it moved)
     pending: int = 0
+    retry: bool = False  # a page failed and should be retried: keep no validators
     etag: str = ""
     last_modified: str = ""
     status: str = ""
+    moved_from: str = ""
 
 
 class _Run:
     """The bookkeeping of one collect run; all its methods run on the calling thread."""
 
-    def __init__(self, store: Store, fetcher: Fetcher, run_id: int | None, progress: Progress):
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        run_id: int | None,
+        progress: Progress,
+        settings: ScraperSettings,
+        robots: RobotsCache | None,
+    ) -> None:
         self.store = store
         self.fetcher = fetcher
         self.run_id = run_id
         self.progress = progress
+        self.settings = settings
+        self.robots = robots
         self.report = CollectReport()
         self.claimed: set[str] = set()  # links queued in this run, across sources
+        self.stored: list[str] = []  # ids of articles stored new or changed
+        self.source_rank: dict[str, int] = {}
+        self._intervals: dict[str, float] = {}
+        self._origins: dict[str, str] = {}
 
+    # -- politeness ------------------------------------------------------------------------
+    def interval(self, host: str) -> float:
+        """Seconds between requests to `host`: the slowest configured rate, or Crawl-delay."""
+        configured = self._intervals.get(host, self.settings.interval(None))
+        delay = 0.0
+        if self.robots is not None and host in self._origins:
+            delay = min(self.robots.crawl_delay(self._origins[host]), self.settings.max_crawl_delay)
+        return max(configured, delay) if configured > 0 else 0.0
+
+    def _lane(self, url: str, source: Source) -> str:
+        """The lane (host) for `url`, remembering the source's rate for that host."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        wanted = self.settings.interval(source.rate)
+        self._intervals[host] = max(self._intervals.get(host, 0.0), wanted)
+        self._origins.setdefault(host, f"{parts.scheme}://{parts.netloc}")
+        return host
+
+    # -- steps -----------------------------------------------------------------------------
     def start(self, source: Source, lanes: HostLanes) -> None:
         state = self.store.fetch_state(source.key)
-        current = _SourceRun(source, SourceReport(source.key))
+        current = _SourceRun(source, SourceReport(source.key), url=source.url)
+        if state is not None and state.moved_from == source.url and state.url != source.url:
+            current.url, current.moved_from = state.url, source.url  # it moved; sources.toml lags
+            current.report.moved_to = state.url
         self.report.sources.append(current.report)
         lanes.add(
-            _host(source.url),
-            lambda: read_feed(source, self.fetcher, state),
-            lambda outcome: self.on_feed(current, outcome, state, lanes),
+            self._lane(current.url, source),
+            lambda: read_listing(source, current.url, self.fetcher, state, self.robots),
+            lambda outcome: self.on_listing(current, outcome, state, lanes),
         )
 
-    def on_feed(
-        self, current: _SourceRun, outcome: FeedOutcome, state: FetchState | None, lanes: HostLanes
+    def on_listing(
+        self,
+        current: _SourceRun,
+        outcome: ListingOutcome,
+        state: FetchState | None,
+        lanes: HostLanes,
     ) -> None:
         source, report = current.source, current.report
+        response = outcome.response
+        if response is not None and response.moved_to:
+            current.moved_from = current.moved_from or source.url
+            current.url = report.moved_to = response.moved_to
+            log.warning(
+                "%s: %s moved permanently to %s; update url in sources.toml",
+                source.key,
+                source.url,
+                response.moved_to,
+            )
         if outcome.failure is not None:
             report.status, report.error = "failed", outcome.failure.reason
             self.fail(outcome.failure)
-            self.store.record_fetch(source.key, source.url, outcome.status, ok=False)
+            self.store.record_fetch(source.key, current.url, outcome.status, ok=False)
             self.progress(f"{source.key}: failed ({outcome.failure.reason})")
             return
-        response = outcome.response
         assert response is not None
         current.status = str(response.status)
         current.etag = response.etag or (state.etag if state else "")
@@ -236,15 +243,23 @@ class _Run:
             report.status = "not_modified"
             self.finish(current)
             return
-        for item in outcome.items:
-            if item.link in self.claimed or self.store.has_article(item.link):
-                report.skipped += 1
+        fresh = [
+            item
+            for item in outcome.items
+            if item.link not in self.claimed and not self.store.has_article(item.link)
+        ]
+        report.skipped += len(outcome.items) - len(fresh)
+        failed_before = self.store.page_failures(item.link for item in fresh)
+        for item in fresh:
+            count, permanent = failed_before.get(item.link, (0, False))
+            if permanent or count >= self.settings.page_attempts:
+                report.skipped += 1  # given up on earlier runs; its failures are recorded
                 continue
             self.claimed.add(item.link)
             current.pending += 1
             lanes.add(
-                _host(source.url),
-                lambda item=item: read_page(source, item, self.fetcher),
+                self._lane(item.original_link, source),
+                lambda item=item: read_page(source, item, self.fetcher, self.robots),
                 lambda page: self.on_page(current, page),
             )
         self.progress(f"{source.key}: {len(outcome.items)} items, {current.pending} new to fetch")
@@ -259,43 +274,56 @@ class _Run:
             built = build_article(current.source, outcome.item, built)
         if isinstance(built, Failure):
             self.fail(built)
-            report.failed += 1
+            count = self.store.record_page_failure(
+                outcome.item.link, current.source.key, built.reason, outcome.permanent
+            )
+            if outcome.skipped:
+                report.skipped += 1
+            else:
+                report.failed += 1
+            if not outcome.permanent and count < self.settings.page_attempts:
+                current.retry = True
         elif built.url != outcome.item.link and self.store.has_article(built.url):
             log.info("%s: already stored as %s", outcome.item.link, built.url)
             report.skipped += 1
         else:
-            result = self.store.save_article(built)
-            if result == "new":
-                report.new += 1
-            elif result == "updated":
-                report.updated += 1
-            else:
-                report.skipped += 1
+            self.store_article(report, built, outcome)
         if current.pending == 0:
             self.finish(current)
 
+    def store_article(self, report: SourceReport, article: Article, outcome: PageOutcome) -> None:
+        result = self.store.save_article(article)
+        if result == "unchanged":
+            report.skipped += 1
+            return
+        if result == "new":
+            report.new += 1
+        else:
+            report.updated += 1
+        if outcome.signature:
+            self.store.save_signature(article.id, outcome.signature)
+        self.store.clear_page_failure(outcome.item.link)
+        self.stored.append(article.id)
+
     def finish(self, current: _SourceRun) -> None:
-        """Remember the feed's validators, unless an article failed and should be retried."""
+        """Remember the listing's validators, unless a page failed and should be retried."""
         source, report = current.source, current.report
-        retry = report.failed > 0
         self.store.record_fetch(
             source.key,
-            source.url,
+            current.url,
             current.status,
             ok=True,
-            etag="" if retry else current.etag,
-            last_modified="" if retry else current.last_modified,
+            etag="" if current.retry else current.etag,
+            last_modified="" if current.retry else current.last_modified,
             new_items=report.new,
+            moved_from=current.moved_from,
         )
+        moved = f", moved to {report.moved_to}" if report.moved_to else ""
         self.progress(
             f"{source.key}: {report.status}, {report.new} new, {report.updated} updated, "
-            f"{report.skipped} skipped, {report.failed} failed"
+            f"{report.skipped} skipped, {report.failed} failed{moved}"
         )
 
     def fail(self, failure: Failure) -> None:
         log.warning("%s: %s failed: %s", failure.source, failure.stage, failure.reason)
         self.store.record_failure(failure, self.run_id)
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()

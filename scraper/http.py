@@ -9,9 +9,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from archive.records import FetchState
 from scraper.errors import FetchError
@@ -24,6 +27,7 @@ ACCEPT = (
     "application/xml;q=0.9,*/*;q=0.8"
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CHUNK = 64 * 1024
 
@@ -39,6 +43,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     not_modified: bool = False
+    moved_to: str = ""  # where the requested URL permanently redirects (301/308 hops only)
 
     @property
     def content_type(self) -> str | None:
@@ -81,6 +86,7 @@ class Fetcher:
         max_redirects: int = 5,
         retries: int = 2,
         backoff: float = 0.5,
+        max_retry_after: float = 120.0,
         resolver: Resolver = resolve_host,
     ) -> None:
         self.user_agent = user_agent
@@ -90,6 +96,7 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.retries = retries
         self.backoff = backoff
+        self.max_retry_after = max_retry_after
         self.resolver = resolver
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
@@ -120,19 +127,35 @@ class Fetcher:
             if state.last_modified:
                 headers["If-Modified-Since"] = state.last_modified
         current = url
+        moved_to = ""
+        permanent = True  # every hop so far was a permanent redirect
+        seen = [url]
         for _hop in range(self.max_redirects + 1):
             self._check_target(current, allow_private)
             response = self._get_with_retries(current, headers)
             if response.status in REDIRECT_STATUSES and "location" in response.headers:
-                current = urljoin(current, response.headers["location"])
-                log.debug("%s: redirected to %s", url, current)
+                current = urljoin(current, response.headers["location"].strip())
+                permanent = permanent and response.status in PERMANENT_REDIRECTS
+                if permanent:
+                    moved_to = current
+                log.debug("%s: HTTP %d to %s", url, response.status, current)
+                seen.append(current)
                 continue
             if response.status == 304:
-                return Response(current, 304, response.headers, b"", not_modified=True)
+                return Response(current, 304, response.headers, b"", True, moved_to)
             if response.status >= 400:
-                raise FetchError(current, _status_reason(response.status), status=response.status)
+                raise FetchError(
+                    current,
+                    _status_reason(response.status, response.headers.get("retry-after")),
+                    status=response.status,
+                )
             log.debug("%s: HTTP %d, %d bytes", current, response.status, len(response.body))
-            return response
+            return Response(
+                current, response.status, response.headers, response.body, False, moved_to
+            )
+        if len(set(seen)) < len(seen):
+            loop = " → ".join(dict.fromkeys(seen))
+            raise FetchError(url, f"redirect loop ({loop}); check the URL or tell the outlet")
         raise FetchError(url, f"more than {self.max_redirects} redirects; check the URL")
 
     def close(self) -> None:
@@ -186,6 +209,14 @@ class Fetcher:
             else:
                 if response.status not in RETRY_STATUSES or last:
                     return response
+                wait = retry_after_seconds(response.headers.get("retry-after"))
+                if wait is not None:
+                    if wait > self.max_retry_after:
+                        log.info("%s: Retry-After %.0f s is too long; giving up", url, wait)
+                        return response
+                    log.info("%s: HTTP %d, Retry-After %.1f s", url, response.status, wait)
+                    time.sleep(wait)
+                    continue
                 log.info("%s: HTTP %d; retrying", url, response.status)
             time.sleep(self.backoff * (2**attempt))
         raise AssertionError("unreachable")  # pragma: no cover
@@ -202,16 +233,33 @@ class Fetcher:
             declared = lowered.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
                 raise FetchError(url, self._too_large(int(declared)))
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in raw.iter_content(CHUNK):
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise FetchError(url, self._too_large(size))
-                if time.monotonic() - started > self.total_timeout:
-                    raise FetchError(url, f"took longer than {self.total_timeout:g} s; try later")
-                chunks.append(chunk)
-            return Response(raw.url, raw.status_code, lowered, b"".join(chunks))
+            if raw.status_code in RETRY_STATUSES or raw.status_code >= 400:
+                return Response(raw.url, raw.status_code, lowered, b"")  # the body is not needed
+            return Response(raw.url, raw.status_code, lowered, self._read_body(url, raw, started))
+
+    def _read_body(self, url: str, raw: requests.Response, started: float) -> bytes:
+        """The (gzip/deflate-decoded) body, read as it arrives so slow drips hit the deadline."""
+        chunks: list[bytes] = []
+        size = 0
+        stream = raw.raw
+        while True:
+            try:
+                chunk = stream.read1(CHUNK, decode_content=True)
+            except urllib3.exceptions.ReadTimeoutError as exc:
+                raise requests.Timeout(str(exc)) from exc
+            except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as exc:
+                raise requests.ConnectionError(f"body cut off or corrupt ({exc})") from exc
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FetchError(url, self._too_large(size))
+            if time.monotonic() - started > self.total_timeout:
+                raise FetchError(
+                    url,
+                    f"took longer than {self.total_timeout:g} s in all (a slow server); try later",
+                )
+            chunks.append(chunk)
 
     def _too_large(self, size: int) -> str:
         return (
@@ -220,16 +268,35 @@ class Fetcher:
         )
 
 
-def _status_reason(status: int) -> str:
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or an HTTP-date), or None."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _status_reason(status: int, retry_after: str | None = None) -> str:
     """An error status with what to do about it."""
     if status in (401, 403):
         advice = "the server refuses access; check the URL or ask the outlet"
     elif status in (404, 410):
         advice = "the address is gone; check the URL in sources.toml or the feed"
     elif status == 429:
-        advice = "rate limited; collect less often"
+        advice = "rate limited; collect less often or lower the source's rate"
     elif status >= 500:
         advice = "server error; it is retried on the next run"
     else:
         advice = "unexpected status"
+    wait = retry_after_seconds(retry_after)
+    if wait is not None:
+        advice += f"; the server asks to wait {wait:.0f} s (Retry-After)"
     return f"HTTP {status} ({advice})"

@@ -15,10 +15,16 @@ from scraper.errors import SourceConfigError
 
 log = logging.getLogger(__name__)
 
-KINDS = ("rss", "atom", "feed")
+FEED_KINDS = ("rss", "atom", "feed")
+KINDS = (*FEED_KINDS, "html", "sitemap")
+POLICIES = ("all", "filter")
 SELECTOR_KEYS = ("title", "body", "date", "author", "drop")
+LIST_KEYS = ("item", "link", "title", "date")
 SOURCE_KEYS = frozenset(
-    {"key", "name", "url", "kind", "enabled", "allow_private", "policy", "max_items", "selectors"}
+    {
+        *("key", "name", "url", "kind", "enabled", "allow_private", "policy", "max_items"),
+        *("selectors", "list", "rate", "region"),
+    }
 )
 BASE_PLACEHOLDER = "__BASE__"
 
@@ -76,6 +82,23 @@ def parse_source(
     for flag in ("enabled", "allow_private"):
         if not isinstance(table.get(flag, False), bool):
             raise SourceConfigError(f"{where}: {flag} must be true or false")
+    policy = table.get("policy", "filter")
+    if policy not in POLICIES:
+        raise SourceConfigError(
+            f'{where}: policy {policy!r} is unknown; use "all" (an AI-specialist outlet: '
+            'keep every article) or "filter" (a general outlet: keep articles about AI)'
+        )
+    rate = table.get("rate")
+    if rate is not None and (
+        isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0
+    ):
+        raise SourceConfigError(
+            f"{where}: rate must be a number of requests per second ≥ 0 (0 = no delay)"
+        )
+    region = table.get("region", "")
+    if not isinstance(region, str):
+        raise SourceConfigError(f'{where}: region must be a 시·도 name such as "충청북도"')
+    list_selectors = _list_selectors(table.get("list"), kind, where)
     return Source(
         key=key,
         name=str(table.get("name") or key),
@@ -84,8 +107,11 @@ def parse_source(
         selectors=_selectors(table.get("selectors", {}), where),
         allow_private=table.get("allow_private", False),
         enabled=table.get("enabled", True),
-        policy=str(table.get("policy", "filter")),
+        policy=policy,
         max_items=max_items,
+        rate=float(rate) if rate is not None else None,
+        region=region.strip(),
+        list_selectors=list_selectors,
     )
 
 
@@ -128,4 +154,41 @@ def _selectors(raw: object, where: str) -> dict[str, object]:
                     f"{where}: selector {name!r} = {css!r} is not valid CSS ({exc.args[0]})"
                 ) from exc
         selectors[name] = list(values) if name == "drop" else value
+    return selectors
+
+
+def _list_selectors(raw: object, kind: str, where: str) -> dict[str, str]:
+    """The `[source.list]` table of an HTML list page: item, link (required), title, date."""
+    if raw is None:
+        if kind == "html":
+            raise SourceConfigError(
+                f'{where}: kind = "html" needs a [source.list] table with CSS selectors: '
+                "item (one per article), link (its <a>), and optionally title and date"
+            )
+        return {}
+    if kind != "html":
+        raise SourceConfigError(f'{where}: [source.list] only applies to kind = "html"')
+    if not isinstance(raw, dict):
+        raise SourceConfigError(f"{where}: list must be a table ([source.list])")
+    unknown = sorted(set(raw) - set(LIST_KEYS))
+    if unknown:
+        raise SourceConfigError(
+            f"{where}: unknown list selector(s) {', '.join(unknown)}; known: {', '.join(LIST_KEYS)}"
+        )
+    for required in ("item", "link"):
+        if required not in raw:
+            raise SourceConfigError(f"{where}: [source.list] needs {required!r}")
+    selectors: dict[str, str] = {}
+    for name, css in raw.items():
+        if not isinstance(css, str) or not css.strip():
+            raise SourceConfigError(
+                f"{where}: list selector {name!r} must be a CSS selector string"
+            )
+        try:
+            soupsieve.compile(css)
+        except soupsieve.SelectorSyntaxError as exc:
+            raise SourceConfigError(
+                f"{where}: list selector {name!r} = {css!r} is not valid CSS ({exc.args[0]})"
+            ) from exc
+        selectors[name] = css.strip()
     return selectors

@@ -11,10 +11,21 @@ from pytest_httpserver import HTTPServer
 
 from archive.records import KST, Source
 from archive.store import Store
-from scraper.collect import collect
+from scraper.collect import CollectReport
+from scraper.collect import collect as scraper_collect
 from scraper.http import Fetcher
+from scraper.settings import ScraperSettings
 
 SELECTORS = {"title": "h1", "body": "#body", "date": ".date"}
+NO_DELAY = ScraperSettings(rate=0)  # loopback: no per-host delay
+
+
+def collect(sources: list[Source], store: Store, **options: object) -> CollectReport:
+    """`scraper.collect` without politeness delays (the server is ours)."""
+    options.setdefault("settings", NO_DELAY)
+    return scraper_collect(sources, store, **options)  # type: ignore[arg-type]
+
+
 PARAGRAPH = (
     "{region}의 인공지능 기업들이 지역 대학과 함께 데이터 인재를 키운다. 도는 내년 예산을 늘린다."
 )
@@ -63,6 +74,12 @@ def source(key: str, url: str, **options: object) -> Source:
 
 def page_requests(server: HTTPServer, prefix: str = "/news/") -> list[str]:
     return [request.path for request, _ in server.log if request.path.startswith(prefix)]
+
+
+@pytest.fixture(autouse=True)
+def unknown_paths_are_404(httpserver: HTTPServer) -> None:
+    """Unmatched requests (such as /robots.txt) get 404, as on a real site; reset after each test."""
+    httpserver.no_handler_status_code = 404
 
 
 @pytest.fixture
@@ -123,6 +140,7 @@ def test_failing_page_is_recorded_and_the_others_land(
         (t, httpserver.url_for(f"/news/{n}")) for n, t in (("1", "첫"), ("2", "둘"), ("3", "셋"))
     ]
     httpserver.clear()
+    httpserver.no_handler_status_code = 404
     httpserver.expect_request("/rss.xml").respond_with_data(
         rss(links), headers={"ETag": '"feed-v1"'}
     )
@@ -200,7 +218,8 @@ def test_not_modified_feed_costs_no_page_fetches(
     report = collect(sources, store, fetcher=fetcher)
     assert report.sources[0].status == "not_modified"
     assert report.totals["not_modified"] == 1
-    assert [request.path for request, _ in httpserver.log[seen:]] == ["/rss.xml"]
+    later = [request.path for request, _ in httpserver.log[seen:]]
+    assert later == ["/robots.txt", "/rss.xml"]  # robots.txt is read once per run
 
 
 def test_page_problems_become_failures(httpserver: HTTPServer, store: Store) -> None:
@@ -226,11 +245,15 @@ def test_page_problems_become_failures(httpserver: HTTPServer, store: Store) -> 
     report = collect(
         [source("cb", httpserver.url_for("/rss.xml"))], store, fetcher=fetcher, run_id=run_id
     )
-    assert (report.sources[0].new, report.sources[0].failed) == (1, 3)
+    assert (report.sources[0].new, report.sources[0].failed, report.sources[0].skipped) == (
+        1,
+        2,
+        1,
+    )
     reasons = {f.url.rsplit("/", 1)[1]: (f.stage, f.reason) for f in store.failures(run_id)}
     assert reasons["big"][0] == "page_fetch" and "too large" in reasons["big"][1]
     assert reasons["empty"][0] == "extract" and "no article text found" in reasons["empty"][1]
-    assert reasons["file.pdf"][0] == "extract" and "not an HTML page" in reasons["file.pdf"][1]
+    assert reasons["file.pdf"][0] == "page_skip" and "not an HTML page" in reasons["file.pdf"][1]
     assert store.article_count() == 1
 
 

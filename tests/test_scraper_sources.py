@@ -73,9 +73,26 @@ def test_load_sources_fills_base_and_defaults(tmp_path: Path) -> None:
             r"source 'a': duplicate key",
         ),
         (
-            '[[source]]\nkey = "a"\nurl = "https://a.kr/rss"\nkind = "html"\n',
-            r"unknown kind 'html'",
+            '[[source]]\nkey = "a"\nurl = "https://a.kr/rss"\nkind = "gopher"\n',
+            r"unknown kind 'gopher'",
         ),
+        (
+            '[[source]]\nkey = "a"\nurl = "https://a.kr/list"\nkind = "html"\n',
+            r"kind = \"html\" needs a \[source.list\] table",
+        ),
+        (
+            '[[source]]\nkey = "a"\nurl = "https://a.kr/rss"\n[source.list]\nitem = "li"\n',
+            r"\[source.list\] only applies to kind = \"html\"",
+        ),
+        (
+            '[[source]]\nkey = "a"\nurl = "https://a.kr/l"\nkind = "html"\n[source.list]\nitem = "li"\n',
+            r"\[source.list\] needs 'link'",
+        ),
+        (
+            '[[source]]\nkey = "a"\nurl = "https://a.kr/rss"\npolicy = "some"\n',
+            r"policy 'some' is unknown",
+        ),
+        ('[[source]]\nkey = "a"\nurl = "https://a.kr/rss"\nrate = -1\n', r"rate must be"),
         ('[[source]]\nkey = "a"\nurl = "ftp://a.kr/rss"\n', r"not an http\(s\) address"),
         ('[[source]]\nkey = "a"\nurl = "/rss.xml"\n', r"not an http\(s\) address"),
         ('[[source]]\nkey = "a"\nurl = "__BASE__/rss"\n', r"pass a base URL"),
