@@ -105,9 +105,12 @@ def _site_config(paths: Paths, base_url: str | None = None):
 
 
 def _sources(path: Path, base: str | None = None):
-    from scraper import load_sources
+    from scraper import SourceConfigError, load_sources
 
-    return load_sources(path, base=base)
+    try:
+        return load_sources(path, base=base)
+    except SourceConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 # -- stages ---------------------------------------------------------------------------------
@@ -150,9 +153,12 @@ def run_render(
     store: Store,
     base_url: str | None = None,
     source_names: dict[str, str] | None = None,
+    search: bool = True,
 ) -> dict:
     from archive.taxonomy import load_taxonomy
+    from sitegen.map import load_map
     from sitegen.render import render_site
+    from sitegen.search import build_search_index
 
     config = _site_config(paths, base_url)
     names = dict(source_names or {})
@@ -166,6 +172,7 @@ def run_render(
         paths.templates,
         paths.public,
         source_names=names,
+        map_data=load_map(paths.taxonomy / "map.json"),
     )
     log.info(
         "site: %d pages, %d files written, %d unchanged, %d removed → %s",
@@ -175,7 +182,10 @@ def run_render(
         report.removed,
         paths.public,
     )
-    return report.as_dict()
+    result = report.as_dict()
+    if search:  # Pagefind indexes the written pages into public/pagefind/
+        result["search"] = build_search_index(paths.public, ROOT / "node_modules").as_dict()
+    return result
 
 
 def _progress(label: str):
@@ -244,13 +254,25 @@ def tag_cmd(paths: Paths, retag_all: bool) -> None:
 @cli.command("render")
 @click.option("--base-url", default=None, help="Override site.toml's base_url.")
 @click.option("--clean", is_flag=True, help="Delete the output folder first.")
+@click.option(
+    "--search/--no-search",
+    default=True,
+    show_default=True,
+    help="Index the written pages with the pinned Pagefind (public/pagefind/) for /search/.",
+)
 @click.pass_obj
-def render_cmd(paths: Paths, base_url: str | None, clean: bool) -> None:
-    """Render the archive into the static site folder (only changed files are written)."""
+def render_cmd(paths: Paths, base_url: str | None, clean: bool, search: bool) -> None:
+    """Render the archive into the static site folder (only changed files are written), then
+    build the search index with Pagefind unless --no-search."""
+    from sitegen.search import SearchIndexError
+
     if clean and paths.public.exists():
         shutil.rmtree(paths.public)
     with Store.open(paths.archive) as store:
-        report = run_render(paths, store, base_url)
+        try:
+            report = run_render(paths, store, base_url, search=search)
+        except SearchIndexError as exc:
+            raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report, ensure_ascii=False))
 
 
@@ -334,13 +356,49 @@ def analyze_cmd(paths: Paths, files: tuple[Path, ...], as_json: bool) -> None:
 @cli.command("extract")
 @click.argument("target")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the default and only format).")
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Sources file whose selectors apply (default: content/sources.toml).",
+)
+@click.option("--source", "source_key", default=None, help="Use this source's selectors.")
+@click.option("--generic", is_flag=True, help="Ignore site selectors: the generic extractor only.")
 @click.pass_obj
-def extract_cmd(paths: Paths, target: str, as_json: bool) -> None:
-    """Run the article extractor on a saved HTML file or a URL; prints JSON, stores nothing."""
-    from scraper import extract_target
+def extract_cmd(
+    paths: Paths,
+    target: str,
+    as_json: bool,
+    sources_file: Path | None,
+    source_key: str | None,
+    generic: bool,
+) -> None:
+    """Run the article extractor on a saved HTML file or a URL; prints JSON, stores nothing.
 
-    result = extract_target(target)
-    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    A URL on the host of a configured source is read with that source's selectors (or name one
+    with --source, e.g. for a saved file); --generic shows what unknown pages get.
+    """
+    from scraper import ScrapeError, extract_target
+    from scraper.probe import source_for
+
+    selectors, used = None, None
+    if not generic:
+        file = sources_file or paths.content / "sources.toml"
+        sources = _sources(file) if file.exists() else []
+        if source_key:
+            match = next((s for s in sources if s.key == source_key), None)
+            if match is None:
+                raise click.ClickException(f"{file}: no source with key {source_key!r}")
+        else:
+            match = source_for(target, sources)
+        if match is not None and match.selectors:
+            selectors, used = match.selectors, match.key
+    try:
+        result = extract_target(target, selectors)
+    except (ScrapeError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps({**result, "selectors_from": used}, ensure_ascii=False, indent=2))
 
 
 @cli.command("import")
@@ -365,6 +423,133 @@ def export_cmd(paths: Paths, file: Path) -> None:
             with file.open("w", encoding="utf-8") as out:
                 count = export_articles(store, out)
     click.echo(f"exported {count} articles", err=True)
+
+
+@cli.command("eval")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--texts",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the texts that labels name in `source`/`file` (default: beside LABELS).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores and errors as JSON.")
+@click.pass_obj
+def eval_cmd(paths: Paths, labels: Path, texts: Path | None, as_json: bool) -> None:
+    """Score the tagger against hand labels (JSON Lines, the seed_labels.jsonl format).
+
+    Prints precision, recall and F1 for sido, sigungu and companies, strict (soft labels
+    required) and lenient (soft labels neither required nor false positives), then every miss
+    and false positive with its article id. Thresholds come from content/site.toml.
+    """
+    from nlp.evaluate import evaluate, format_report, predicted_from_tags
+    from nlp.labels import LabelError, load_labels
+    from nlp.pipeline import open_pipeline
+
+    try:
+        articles = load_labels(labels, texts)
+    except LabelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    config = _site_config(paths)
+    pipeline = open_pipeline(paths.taxonomy, cache_dir=paths.cache / "analyzer")
+    items = [
+        (
+            article,
+            predicted_from_tags(
+                pipeline.tag_text(article.title, article.body).tags,
+                config.region_threshold,
+                config.company_threshold,
+            ),
+        )
+        for article in articles
+    ]
+    result = evaluate(items, {c.name: c.aliases for c in pipeline.taxonomy.companies})
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(result))
+
+
+@cli.group("sources", invoke_without_command=True)
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Sources file (default: content/sources.toml).",
+)
+@click.option(
+    "--stale-days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Flag sources with nothing new for this many days.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the health rows as JSON.")
+@click.pass_context
+def sources_cmd(
+    ctx: click.Context, sources_file: Path | None, stale_days: int, as_json: bool
+) -> None:
+    """Source health: last success, last status, items, consecutive failures, stale, moved.
+
+    Without a subcommand, prints one row per source of the sources file (a table on a
+    terminal, plain text otherwise, JSON with --json). `import`/`export` move sources to and
+    from OPML.
+    """
+    paths: Paths = ctx.obj
+    ctx.meta["sources_file"] = sources_file or paths.content / "sources.toml"
+    if ctx.invoked_subcommand is not None:
+        return
+    from archive.store import now_kst
+    from scraper.health import plain_table, rich_table, source_health
+
+    sources = _sources(ctx.meta["sources_file"])
+    with Store.open(paths.archive) as store:
+        states = store.fetch_states()
+        failures = {s.key: f for s in sources if (f := store.last_failure(s.key)) is not None}
+    rows = source_health(sources, states, failures, now_kst(), stale_days)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+    elif sys.stdout.isatty():
+        from rich.console import Console
+
+        Console().print(rich_table(rows, stale_days))
+    else:
+        click.echo(plain_table(rows))
+
+
+@sources_cmd.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def sources_import_cmd(ctx: click.Context, opml_file: Path) -> None:
+    """Add the feeds of an OPML file to the sources file (feeds it already has are skipped)."""
+    from scraper import SourceConfigError
+    from scraper.opml import import_opml
+
+    try:
+        result = import_opml(opml_file, ctx.meta["sources_file"])
+    except SourceConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        json.dumps(
+            {"added": list(result.added), "skipped": list(result.skipped)}, ensure_ascii=False
+        )
+    )
+
+
+@sources_cmd.command("export")
+@click.argument("opml_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def sources_export_cmd(ctx: click.Context, opml_file: Path) -> None:
+    """Write the sources as OPML 2.0 ('-' for stdout), for feed readers or another install."""
+    from scraper.opml import sources_to_opml
+
+    text = sources_to_opml(_sources(ctx.meta["sources_file"]))
+    if str(opml_file) == "-":
+        click.echo(text, nl=False)
+    else:
+        opml_file.write_text(text, encoding="utf-8")
+        click.echo(f"exported {text.count('<outline')} sources to {opml_file}", err=True)
 
 
 if __name__ == "__main__":

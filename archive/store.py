@@ -285,6 +285,21 @@ class Store:
         ).fetchone()
         return row["morphemes"] if row else None
 
+    def analyses_any(self, digests: list[str]) -> dict[str, str]:
+        """The stored analysis of each content hash, whatever analyzer made it (for readers of
+        morphemes such as the search index); with several, the analyzer name sorting last wins."""
+        found: dict[str, str] = {}
+        for i in range(0, len(digests), 500):
+            chunk = digests[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT content_hash, morphemes FROM analyses WHERE content_hash IN ({marks}) "
+                f"ORDER BY content_hash, analyzer",
+                chunk,
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
     def cache_analyses(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """Store (content_hash, analyzer, morphemes) rows."""
         with self.transaction() as conn:

@@ -1,17 +1,23 @@
-"""What the site shows: articles with their listed tags, grouped by region, company and month."""
+"""What the site shows: articles with their listed tags, grouped by region, company, topic, region
+group and month, and the per-page figures (top companies, monthly counts, related articles)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from slugify import slugify
+
 from archive.records import Article, Tag
-from archive.taxonomy import Company, Region, Taxonomy
+from archive.taxonomy import Company, Region, RegionGroup, Taxonomy
 from sitegen import routes
+from sitegen.charts import MonthCount, month_series
 from sitegen.config import SiteConfig
 from sitegen.dates import iso_date, korean_date, kst
+from sitegen.initials import group_by_heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,30 @@ class TagLink:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicInfo:
+    """A topic as the site shows it: the tag key (its name), a slug and an optional description."""
+
+    name: str
+    slug: str
+    description: str = ""
+
+    @property
+    def path(self) -> str:
+        return routes.topic_path(self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class OtherReport:
+    """Another outlet's report of the same story: shown as a link to that outlet, not a page."""
+
+    title: str
+    source_name: str
+    url: str
+    date_ko: str
+    date_iso: str
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleView:
     id: str
     title: str
@@ -41,11 +71,17 @@ class ArticleView:
     regions: tuple[TagLink, ...]
     companies: tuple[TagLink, ...]
     groups: tuple[TagLink, ...] = ()
+    topics: tuple[TagLink, ...] = ()
 
     @property
     def sort_key(self) -> tuple[float, str]:
         stamp = self.published.timestamp() if self.published else 0.0
         return (-stamp, self.id)
+
+    @property
+    def sidos(self) -> tuple[TagLink, ...]:
+        """The 시·도 tags (not the 시·군·구 ones)."""
+        return tuple(link for link in self.regions if " " not in link.key)
 
 
 @dataclass
@@ -58,21 +94,31 @@ class Site:
     by_region: dict[str, list[ArticleView]] = field(default_factory=dict)
     by_company: dict[str, list[ArticleView]] = field(default_factory=dict)
     by_month: dict[tuple[int, int], list[ArticleView]] = field(default_factory=dict)
+    by_topic: dict[str, list[ArticleView]] = field(default_factory=dict)
+    by_group: dict[str, list[ArticleView]] = field(default_factory=dict)
+    topics: dict[str, TopicInfo] = field(default_factory=dict)
+    other_reports: dict[str, tuple[OtherReport, ...]] = field(default_factory=dict)
+    map_data: Mapping | None = None  # content/taxonomy/map.json, for the 시·도 map
+    nouns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per article, for search
 
     def region_count(self, region: Region) -> int:
         return len(self.by_region.get(region.key, ()))
 
+    def region_counts(self) -> dict[str, int]:
+        """Articles per 시·도 name, for the map."""
+        return {r.key: self.region_count(r) for r in self.taxonomy.sidos}
+
     def top_companies(
-        self, articles: list[ArticleView], limit: int = 10
+        self, articles: list[ArticleView], limit: int = 10, exclude: str = ""
     ) -> list[tuple[TagLink, int]]:
-        counts: Counter[str] = Counter()
-        links: dict[str, TagLink] = {}
-        for article in articles:
-            for link in article.companies:
-                counts[link.key] += 1
-                links.setdefault(link.key, link)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return [(links[key], count) for key, count in ranked]
+        return _top((a.companies for a in articles), limit, exclude)
+
+    def top_topics(self, articles: list[ArticleView], limit: int = 10) -> list[tuple[TagLink, int]]:
+        return _top((a.topics for a in articles), limit)
+
+    def sido_counts(self, articles: list[ArticleView]) -> list[tuple[TagLink, int]]:
+        """The 시·도 these articles are listed under, most articles first."""
+        return _top((a.sidos for a in articles), limit=17)
 
     def sigungu_counts(self, sido: Region) -> list[tuple[Region, int]]:
         rows = []
@@ -82,10 +128,78 @@ class Site:
                 rows.append((region, count))
         return sorted(rows, key=lambda rc: (-rc[1], rc[0].code, rc[0].key))
 
+    def group_sidos(self, group: RegionGroup) -> list[tuple[Region, int]]:
+        """A region group's 시·도 with their article counts, in the taxonomy's order."""
+        regions = [self.taxonomy.region_by_key.get(name) for name in group.sido]
+        return [(r, self.region_count(r)) for r in regions if r is not None]
+
+    def monthly(self, articles: list[ArticleView], months: int = 12) -> list[MonthCount]:
+        return month_series((a.published for a in articles), months)
+
+    def related(self, article: ArticleView, limit: int = 5) -> list[ArticleView]:
+        """Other articles sharing a company, a topic or a 시·도 with this one, newest first."""
+        keys = {("company", link.key) for link in article.companies}
+        keys |= {("topic", link.key) for link in article.topics}
+        keys |= {("region", link.key) for link in article.sidos}
+        pool: dict[str, ArticleView] = {}
+        for kind, key in sorted(keys):
+            index = {"company": self.by_company, "topic": self.by_topic, "region": self.by_region}
+            for other in index[kind].get(key, []):
+                if other.id != article.id:
+                    pool[other.id] = other
+        return sorted(pool.values(), key=lambda v: v.sort_key)[:limit]
+
+    def company_index(self) -> list[tuple[str, list[tuple[Company, int]]]]:
+        """Companies with articles under ㄱ–ㅎ, A–Z and # headings."""
+        rows = [(c, len(self.by_company[c.name])) for c in companies_with_articles(self)]
+        return group_by_heading(rows, lambda row: row[0].name)
+
+    def topic_rows(self) -> list[tuple[TopicInfo, int]]:
+        """Topics with articles, most articles first."""
+        rows = [(t, len(self.by_topic[name])) for name, t in self.topics.items()]
+        rows = [(t, n) for t, n in rows if n]
+        return sorted(rows, key=lambda row: (-row[1], row[0].name))
+
+
+def _top(
+    link_sets: Iterable[Iterable[TagLink]], limit: int, exclude: str = ""
+) -> list[tuple[TagLink, int]]:
+    counts: Counter[str] = Counter()
+    links: dict[str, TagLink] = {}
+    for link_set in link_sets:
+        for link in link_set:
+            if link.key != exclude:
+                counts[link.key] += 1
+                links.setdefault(link.key, link)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [(links[key], count) for key, count in ranked]
+
 
 def _link(tag: Tag, label: str, path: str) -> TagLink:
     evidence = tag.evidence[0].sentence if tag.evidence else ""
     return TagLink(tag.kind, tag.key, label, path, tag.score, evidence, tag.primary)
+
+
+def site_topics(taxonomy: Taxonomy, tags: dict[str, list[Tag]]) -> dict[str, TopicInfo]:
+    """The topics the site knows: the taxonomy's (topics.toml) when it has them; otherwise every
+    topic key in the tags, with a slug transliterated from its name."""
+    declared = getattr(taxonomy, "topics", None)
+    if declared is not None:
+        return {
+            t.name: TopicInfo(t.name, t.slug, str(getattr(t, "description", "") or ""))
+            for t in declared
+        }
+    names = sorted({t.key for ts in tags.values() for t in ts if t.kind == "topic"})
+    topics: dict[str, TopicInfo] = {}
+    used: set[str] = set()
+    for name in names:
+        slug = base = slugify(name) or "topic"
+        n = 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        topics[name] = TopicInfo(name, slug)
+    return topics
 
 
 def article_view(
@@ -94,11 +208,16 @@ def article_view(
     taxonomy: Taxonomy,
     config: SiteConfig,
     source_names: dict[str, str],
+    topics: dict[str, TopicInfo] | None = None,
 ) -> ArticleView:
     """An article's page data: only tags that pass the listing threshold and exist in the taxonomy."""
+    topics = topics or {}
+    groups_by_name = {g.name: g for g in taxonomy.groups}
+    topic_threshold = float(getattr(config, "topic_threshold", config.company_threshold))
     regions: list[TagLink] = []
     companies: list[TagLink] = []
     groups: list[TagLink] = []
+    topic_links: list[TagLink] = []
     for tag in tags:
         if tag.kind == "region" and _passes(tag, config.region_threshold):
             region = taxonomy.region_by_key.get(tag.key)
@@ -108,10 +227,18 @@ def article_view(
             company = taxonomy.company_by_name.get(tag.key)
             if company:
                 companies.append(_link(tag, company.name, routes.company_path(company)))
-        elif tag.kind == "group":
-            groups.append(_link(tag, tag.key, ""))
+        elif tag.kind == "group" and _passes(tag, config.region_threshold):
+            group = groups_by_name.get(tag.key)
+            if group:
+                groups.append(_link(tag, group.name, routes.group_path(group)))
+        elif tag.kind == "topic" and _passes(tag, topic_threshold):
+            topic = topics.get(tag.key)
+            if topic:
+                topic_links.append(_link(tag, topic.name, topic.path))
     regions.sort(key=lambda t: (not t.primary, " " in t.key, -t.score, t.key))
     companies.sort(key=lambda t: (-t.score, t.key))
+    groups.sort(key=lambda t: (-t.score, t.key))
+    topic_links.sort(key=lambda t: (-t.score, t.key))
     published = kst(article.published) if article.published else None
     return ArticleView(
         id=article.id,
@@ -125,8 +252,17 @@ def article_view(
         excerpt=article.excerpt,
         regions=tuple(regions),
         companies=tuple(companies),
-        groups=tuple(groups),
+        groups=_dedupe(groups),
+        topics=tuple(topic_links),
     )
+
+
+def _dedupe(links: list[TagLink]) -> tuple[TagLink, ...]:
+    """One link per key (a tag may come from several origins)."""
+    seen: dict[str, TagLink] = {}
+    for link in links:
+        seen.setdefault(link.key, link)
+    return tuple(seen.values())
 
 
 def http_url(url: str) -> str:
@@ -147,24 +283,81 @@ def build_site(
     taxonomy: Taxonomy,
     config: SiteConfig,
     source_names: dict[str, str],
+    copies: Mapping[str, Iterable[Article]] | None = None,
 ) -> Site:
-    """Group the archive's articles for the pages that list them, newest first."""
+    """Group the archive's articles for the pages that list them, newest first.
+
+    ``copies`` maps a kept article's id to other outlets' reports of the same story (the scraper's
+    near-duplicate groups, ``Store.duplicate_groups()``): those are not listed on their own, and
+    the kept article's page links to them as 다른 보도. Pass only the kept articles in ``articles``.
+    """
+    topics = site_topics(taxonomy, tags)
     views = sorted(
-        (article_view(a, tags.get(a.id, []), taxonomy, config, source_names) for a in articles),
+        (
+            article_view(a, tags.get(a.id, []), taxonomy, config, source_names, topics)
+            for a in articles
+        ),
         key=lambda v: v.sort_key,
     )
     by_region: dict[str, list[ArticleView]] = defaultdict(list)
     by_company: dict[str, list[ArticleView]] = defaultdict(list)
     by_month: dict[tuple[int, int], list[ArticleView]] = defaultdict(list)
+    by_topic: dict[str, list[ArticleView]] = defaultdict(list)
+    by_group: dict[str, list[ArticleView]] = defaultdict(list)
     for view in views:
         for link in view.regions:
             by_region[link.key].append(view)
         for link in view.companies:
             by_company[link.key].append(view)
+        for link in view.topics:
+            by_topic[link.key].append(view)
+        for link in view.groups:
+            by_group[link.key].append(view)
         if view.published:
             by_month[(view.published.year, view.published.month)].append(view)
-    return Site(config, taxonomy, views, dict(by_region), dict(by_company), dict(by_month))
+    return Site(
+        config,
+        taxonomy,
+        views,
+        dict(by_region),
+        dict(by_company),
+        dict(by_month),
+        dict(by_topic),
+        dict(by_group),
+        topics,
+        _other_reports(copies or {}, source_names),
+    )
+
+
+def _other_reports(
+    copies: Mapping[str, Iterable[Article]], source_names: dict[str, str]
+) -> dict[str, tuple[OtherReport, ...]]:
+    result: dict[str, tuple[OtherReport, ...]] = {}
+    for kept, articles in copies.items():
+        reports = []
+        for article in articles:
+            url = http_url(article.original_url) or http_url(article.url)
+            if not url:
+                continue
+            published = kst(article.published) if article.published else None
+            reports.append(
+                OtherReport(
+                    title=article.title,
+                    source_name=source_names.get(article.source, article.source),
+                    url=url,
+                    date_ko=korean_date(published),
+                    date_iso=iso_date(published),
+                )
+            )
+        if reports:
+            result[kept] = tuple(reports)
+    return result
 
 
 def companies_with_articles(site: Site) -> list[Company]:
     return [c for c in site.taxonomy.companies if c.name in site.by_company]
+
+
+def groups_with_sidos(site: Site) -> list[tuple[RegionGroup, int]]:
+    """Every region group with the number of articles that name it."""
+    return [(g, len(site.by_group.get(g.name, ()))) for g in site.taxonomy.groups]

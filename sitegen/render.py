@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,11 +13,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from archive.store import Store
 from archive.taxonomy import Taxonomy
 from sitegen import routes
+from sitegen.charts import chart_table, monthly_chart
 from sitegen.config import SiteConfig
 from sitegen.dates import month_label
 from sitegen.feeds import atom_feed, sitemap
-from sitegen.model import Site, build_site, companies_with_articles
+from sitegen.map import map_legend, province_breaks, province_map
+from sitegen.model import Site, build_site, companies_with_articles, groups_with_sidos
 from sitegen.paginator import paginate
+from sitegen.search import article_nouns
 from sitegen.writer import Writer, WriteReport
 
 log = logging.getLogger(__name__)
@@ -45,7 +48,13 @@ def make_environment(templates: Path, config: SiteConfig) -> Environment:
     def url(path: str) -> str:
         return base + path.lstrip("/")
 
-    env.globals.update(url=url, site=config, absolute=config.absolute)
+    env.globals.update(
+        url=url,
+        site=config,
+        absolute=config.absolute,
+        monthly_chart=monthly_chart,
+        chart_table=chart_table,
+    )
     return env
 
 
@@ -60,7 +69,9 @@ def site_pages(site: Site) -> Iterator[Page]:
         {
             "latest": site.articles[: config.per_page],
             "regions": region_rows,
+            "map": _region_map(site, "home-map"),
             "top_companies": site.top_companies(site.articles),
+            "top_topics": site.top_topics(site.articles),
             "feed": "/feed.xml",
             "title": None,
         },
@@ -68,8 +79,35 @@ def site_pages(site: Site) -> Iterator[Page]:
     yield Page(
         "/regions/",
         "regions.html",
-        {"regions": region_rows, "title": "지역별 뉴스", "feed": "/feed.xml"},
+        {
+            "regions": region_rows,
+            "map": _region_map(site, "regions-map"),
+            "groups": groups_with_sidos(site),
+            "title": "지역별 뉴스",
+            "feed": "/feed.xml",
+        },
     )
+    groups = groups_with_sidos(site)
+    yield Page(
+        routes.GROUPS,
+        "groups.html",
+        {"groups": groups, "site_model": site, "title": "권역", "feed": "/feed.xml"},
+    )
+    for group, _count in groups:
+        articles = site.by_group.get(group.name, [])
+        base = routes.group_path(group)
+        for page in paginate(articles, config.per_page, base):
+            yield Page(
+                page.path,
+                "group.html",
+                {
+                    "group": group,
+                    "sidos": site.group_sidos(group),
+                    "page": page,
+                    "title": group.name,
+                    "feed": "/feed.xml",
+                },
+            )
     for region in taxonomy.regions:
         articles = site.by_region.get(region.key, [])
         if region.level == 2 and not articles:
@@ -88,19 +126,18 @@ def site_pages(site: Site) -> Iterator[Page]:
                     "feed": routes.feed_path(base),
                     "sigungu": site.sigungu_counts(region) if region.level == 1 else [],
                     "top_companies": site.top_companies(articles),
+                    "top_topics": site.top_topics(articles),
+                    "monthly": site.monthly(articles),
+                    "groups": [
+                        g for g in taxonomy.groups if region.sido in g.sido and region.level == 1
+                    ],
                 },
             )
     companies = companies_with_articles(site)
     yield Page(
         "/companies/",
         "companies.html",
-        {
-            "companies": [
-                (c, len(site.by_company[c.name])) for c in sorted(companies, key=lambda c: c.name)
-            ],
-            "title": "기업",
-            "feed": "/feed.xml",
-        },
+        {"index": site.company_index(), "title": "기업", "feed": "/feed.xml"},
     )
     for company in companies:
         articles = site.by_company[company.name]
@@ -116,6 +153,30 @@ def site_pages(site: Site) -> Iterator[Page]:
                     "page": page,
                     "title": company.name,
                     "feed": routes.feed_path(base),
+                    "regions": site.sido_counts(articles),
+                    "with_companies": site.top_companies(articles, exclude=company.name),
+                    "top_topics": site.top_topics(articles),
+                },
+            )
+    yield Page(
+        routes.TOPICS,
+        "topics.html",
+        {"topics": site.topic_rows(), "title": "주제", "feed": "/feed.xml"},
+    )
+    for topic, _count in site.topic_rows():
+        articles = site.by_topic[topic.name]
+        base = topic.path
+        for page in paginate(articles, config.per_page, base):
+            yield Page(
+                page.path,
+                "topic.html",
+                {
+                    "topic": topic,
+                    "page": page,
+                    "title": topic.name,
+                    "feed": routes.feed_path(base),
+                    "sidos": site.sido_counts(articles),
+                    "top_companies": site.top_companies(articles),
                 },
             )
     for article in site.articles:
@@ -126,7 +187,9 @@ def site_pages(site: Site) -> Iterator[Page]:
                 "article": article,
                 "title": article.title,
                 "feed": "/feed.xml",
-                "related": _related(site, article),
+                "related": site.related(article),
+                "other_reports": site.other_reports.get(article.id, ()),
+                "nouns": site.nouns.get(article.id, ()),
             },
         )
     months = sorted(site.by_month, reverse=True)
@@ -150,18 +213,34 @@ def site_pages(site: Site) -> Iterator[Page]:
                 "feed": "/feed.xml",
             },
         )
+    yield Page(
+        routes.SEARCH,
+        "search.html",
+        {
+            "title": "검색",
+            "feed": "/feed.xml",
+            "topics_known": bool(site.topics),
+        },
+    )
 
 
-def _related(site: Site, article) -> list:
-    """Up to five other articles sharing a company or the primary region, newest first."""
-    keys = {link.key for link in article.companies}
-    keys |= {link.key for link in article.regions if link.primary}
-    pool: dict[str, object] = {}
-    for key in sorted(keys):
-        for other in site.by_company.get(key, []) + site.by_region.get(key, []):
-            if other.id != article.id:
-                pool[other.id] = other
-    return sorted(pool.values(), key=lambda v: v.sort_key)[:5]
+def _region_map(site: Site, id_prefix: str) -> dict[str, object] | None:
+    """The 시·도 choropleth and its legend, or None when no map data was given."""
+    if site.map_data is None:
+        return None
+    counts = site.region_counts()
+    links = {
+        r.key: site.config.base_path + routes.region_path(r).lstrip("/")
+        for r in site.taxonomy.sidos
+    }
+    breaks = province_breaks(counts, site.map_data)
+    return {
+        "svg": province_map(
+            counts, links, site.map_data, breaks=breaks, id_prefix=id_prefix, compact=True
+        ),
+        "legend": map_legend(breaks),
+        "attribution": site.map_data.get("attribution", ""),
+    }
 
 
 def feed_outputs(site: Site) -> Iterator[tuple[str, bytes]]:
@@ -193,6 +272,17 @@ def feed_outputs(site: Site) -> Iterator[tuple[str, bytes]]:
                 site.by_company[company.name],
             ),
         )
+    for topic, _count in site.topic_rows():
+        yield (
+            routes.feed_path(topic.path).lstrip("/"),
+            atom_feed(
+                config,
+                f"{config.title} — {topic.name}",
+                topic.path,
+                routes.feed_path(topic.path),
+                site.by_topic[topic.name],
+            ),
+        )
 
 
 @dataclass
@@ -219,9 +309,19 @@ def render_site(
     out_dir: Path,
     source_names: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    map_data: Mapping | None = None,
 ) -> RenderReport:
-    """Render the whole site into out_dir, writing only files whose bytes changed."""
-    site = build_site(list(store.articles()), store.tags(), taxonomy, config, source_names or {})
+    """Render the whole site into out_dir, writing only files whose bytes changed.
+
+    ``map_data`` is content/taxonomy/map.json (:func:`sitegen.map.load_map`); without it the home
+    and /regions/ pages list the 시·도 without the map.
+    """
+    copies = store.duplicate_groups()
+    hidden = {a.id for group in copies.values() for a in group}
+    articles = [a for a in store.articles() if a.id not in hidden]
+    site = build_site(articles, store.tags(), taxonomy, config, source_names or {}, copies)
+    site.map_data = map_data
+    site.nouns = article_nouns(store, articles)
     env = make_environment(templates, config)
     writer = Writer(out_dir)
     html_paths: list[str] = []

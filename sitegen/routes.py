@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archive.records import Article
-from archive.taxonomy import Company, Region
+from archive.taxonomy import Company, Region, RegionGroup
 from sitegen.dates import kst
 
 
@@ -21,6 +21,19 @@ def region_path(region: Region, page: int = 1) -> str:
 
 def company_path(company: Company, page: int = 1) -> str:
     return paged(f"/companies/{company.slug}/", page)
+
+
+def topic_path(slug: str, page: int = 1) -> str:
+    return paged(f"/topics/{slug}/", page)
+
+
+def group_path(group: RegionGroup, page: int = 1) -> str:
+    return paged(f"{GROUPS}{group.slug}/", page)
+
+
+GROUPS = "/regions/groups/"
+TOPICS = "/topics/"
+SEARCH = "/search/"
 
 
 def archive_path(year: int, month: int) -> str:
