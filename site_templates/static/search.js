@@ -14,6 +14,9 @@ window.addEventListener("DOMContentLoaded", function () {
     sort: null,
     openFilters: ["지역"],
   });
+  // Pagefind labels its input with a placeholder only: give it a real accessible name.
+  var input = element.querySelector("input");
+  if (input) input.setAttribute("aria-label", "기사 검색어");
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 });
