@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -156,7 +156,7 @@ class Site:
 
     def topic_rows(self) -> list[tuple[TopicInfo, int]]:
         """Topics with articles, most articles first."""
-        rows = [(t, len(self.by_topic[name])) for name, t in self.topics.items()]
+        rows = [(t, len(self.by_topic.get(name, ()))) for name, t in self.topics.items()]
         rows = [(t, n) for t, n in rows if n]
         return sorted(rows, key=lambda row: (-row[1], row[0].name))
 
@@ -218,7 +218,7 @@ def article_view(
     companies: list[TagLink] = []
     groups: list[TagLink] = []
     topic_links: list[TagLink] = []
-    for tag in tags:
+    for tag in _one_per_key(tags):
         if tag.kind == "region" and _passes(tag, config.region_threshold):
             region = taxonomy.region_by_key.get(tag.key)
             if region:
@@ -255,6 +255,24 @@ def article_view(
         groups=_dedupe(groups),
         topics=tuple(topic_links),
     )
+
+
+def _one_per_key(tags: list[Tag]) -> list[Tag]:
+    """One tag per (kind, key): a given (editor or import) tag over an automatic one, else the
+    higher score; the tag's evidence is kept from whichever tag has some."""
+    best: dict[tuple[str, str], Tag] = {}
+    for tag in tags:
+        key = (tag.kind, tag.key)
+        current = best.get(key)
+        if current is None or (
+            (tag.origin != "auto", tag.score) > (current.origin != "auto", current.score)
+        ):
+            if current is not None and not tag.evidence and current.evidence:
+                tag = replace(tag, evidence=current.evidence)
+            best[key] = tag
+        elif not current.evidence and tag.evidence:
+            best[key] = replace(current, evidence=tag.evidence)
+    return list(best.values())
 
 
 def _dedupe(links: list[TagLink]) -> tuple[TagLink, ...]:
