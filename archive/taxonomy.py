@@ -1,4 +1,4 @@
-"""The editor-owned taxonomy (regions, places, region groups, companies) loaded from content/taxonomy."""
+"""The editor-owned taxonomy (regions, places, region groups, companies, topics) loaded from content/taxonomy."""
 
 from __future__ import annotations
 
@@ -73,6 +73,16 @@ class Company:
     curated: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """An AI subfield or story type (생성형 AI, 업무협약) found by its keywords."""
+
+    name: str
+    slug: str
+    keywords: tuple[str, ...]
+    negative: tuple[str, ...] = ()  # phrases that cancel a keyword nearby (조류인플루엔자 for AI)
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     """Everything the tagger and the site know about names: regions, places, groups, companies."""
@@ -81,6 +91,7 @@ class Taxonomy:
     places: tuple[Place, ...] = ()
     groups: tuple[RegionGroup, ...] = ()
     companies: tuple[Company, ...] = ()
+    topics: tuple[Topic, ...] = ()
     fingerprint: str = ""
     notes: dict[str, str] = field(default_factory=dict)
 
@@ -190,6 +201,7 @@ def load_taxonomy(folder: Path | str) -> Taxonomy:
         "groups.toml",
         "companies.toml",
         "companies_krx.toml",
+        "topics.toml",
     ):
         path = folder / name
         if path.exists():
@@ -244,5 +256,37 @@ def load_taxonomy(folder: Path | str) -> Taxonomy:
         places=tuple(places),
         groups=tuple(groups),
         companies=tuple(companies),
+        topics=tuple(_topics(folder / "topics.toml")),
         fingerprint=digest.hexdigest()[:12],
     )
+
+
+def _topics(path: Path) -> list[Topic]:
+    """topics.toml: [[topic]] name, slug, keywords = [...], optional negative = [...]."""
+    if not path.exists():
+        return []
+    topics: list[Topic] = []
+    seen: dict[str, set[str]] = {"name": set(), "slug": set()}
+    for i, row in enumerate(_read(path).get("topic", [])):
+        _require(path, "topic", i, row, "name", "slug", "keywords")
+        for key in ("keywords", "negative"):
+            value = row.get(key, [])
+            if not isinstance(value, list) or not all(
+                isinstance(v, str) and v.strip() for v in value
+            ):
+                raise TaxonomyError(
+                    f"{path}: topic {row['name']}: `{key}` must be a list of non-empty strings"
+                )
+        for key in ("name", "slug"):
+            if row[key] in seen[key]:
+                raise TaxonomyError(f"{path}: topic {row['name']}: duplicate {key} {row[key]!r}")
+            seen[key].add(row[key])
+        topics.append(
+            Topic(
+                name=row["name"],
+                slug=row["slug"],
+                keywords=tuple(row["keywords"]),
+                negative=tuple(row.get("negative", ())),
+            )
+        )
+    return topics

@@ -92,6 +92,10 @@ REGION_STOP_SUFFIXES = frozenset(
     ["대", "대학", "대학교", "대학원", "대왕", "문화회관", "학당", "호", "씨", "님", "우유"]
 )
 
+_UNIVERSITY_TAILS = frozenset(
+    ["", "학", "학교", "학원", "병원", "학교병원", "학병원", "생", "학생"]
+)
+
 # Nouns after a region name that mark an organisation named after it (제주창조경제혁신센터).
 REGION_ORG_SUFFIXES = frozenset(
     [
@@ -114,6 +118,40 @@ REGION_ORG_SUFFIXES = frozenset(
         "신문",
         "방송",
     ]
+)
+
+
+# How an organisation's name ends: a region glued in front of one names the organisation
+# (광주과학기술원, 제주창조경제혁신센터, 충북지방경찰청), which counts for half.
+ORG_NAME_ENDINGS = (
+    "센터",
+    "기술원",
+    "진흥원",
+    "연구원",
+    "개발원",
+    "정보원",
+    "재단",
+    "공사",
+    "공단",
+    "은행",
+    "일보",
+    "신문",
+    "방송",
+    "병원",
+    "의료원",
+    "대학교",
+    "대학",
+    "연구소",
+    "협회",
+    "학회",
+    "테크노파크",
+    "위원회",
+    "상공회의소",
+    "교육청",
+    "경찰청",
+    "소방본부",
+    "지원단",
+    "지청",
 )
 
 
@@ -160,6 +198,8 @@ def right_boundary(doc: Document, match: Match, kind: str) -> tuple[str | None, 
         return "glued-latin", ""
     if not _is_hangul(after):
         return None, "word"
+    if kind != "company" and _is_university(strip_particle(_eojeol_rest(text, end))):
+        return "institution-name", ""  # 전북대병원, 충남대와 (however the analyzer splits them)
     morpheme = doc.morpheme_starting(end)
     if morpheme is None:
         return _rest_of_eojeol(doc, match)
@@ -168,10 +208,10 @@ def right_boundary(doc: Document, match: Match, kind: str) -> tuple[str | None, 
         return "verb-or-adjective", ""  # 용인될, 양산하다
     if not tag.startswith(("NN", "SL", "SH", "XR", "NR")):
         return None, "word"
-    return _glued_noun(morpheme.surface, kind)
+    return _glued_noun(morpheme.surface, kind, _eojeol_rest(text, end))
 
 
-def _glued_noun(noun: str, kind: str) -> tuple[str | None, str]:
+def _glued_noun(noun: str, kind: str, rest: str) -> tuple[str | None, str]:
     if kind == "company":
         return (
             (None, "word") if noun in COMPANY_SUFFIXES or noun in PARTICLES else ("longer-name", "")
@@ -180,7 +220,48 @@ def _glued_noun(noun: str, kind: str) -> tuple[str | None, str]:
         return "institution-name", ""
     if any(noun.startswith(s) for s in REGION_ORG_SUFFIXES):
         return None, "in-org-name"
+    if strip_particle(rest).endswith(ORG_NAME_ENDINGS):
+        return None, "in-org-name"
     return None, "word"
+
+
+def _is_university(rest: str) -> bool:
+    """What follows a region name makes it a university or its hospital (서울대, 부산대학교병원)."""
+    if rest in REGION_STOP_SUFFIXES:
+        return True
+    return rest.startswith("대") and rest[1:] in _UNIVERSITY_TAILS
+
+
+def strip_particle(word: str) -> str:
+    """A word without the longest particle it ends with (센터에서 → 센터)."""
+    for size in range(min(4, len(word) - 1), 0, -1):
+        if word[-size:] in PARTICLES:
+            return word[:-size]
+    return word
+
+
+def keyword_boundary(doc: Document, start: int, end: int) -> str | None:
+    """None when text[start:end] starts and ends on word or morpheme boundaries, else why not.
+
+    Unlike names, keywords may sit inside a compound noun as long as the morphemes split
+    there (협동|로봇, 로봇|청소기); Latin keywords never touch other Latin letters or digits
+    (AI is not in KAIST or TRAIN).
+    """
+    text = doc.text
+    if start > 0:
+        before, first = text[start - 1], text[start]
+        if _is_word_char(before) and _is_word_char(first):
+            return "inside-word"
+        if _is_hangul(before) and _is_hangul(first) and doc.morpheme_starting(start) is None:
+            return "inside-word"
+    if end < len(text):
+        last, after = text[end - 1], text[end]
+        if _is_word_char(last) and _is_word_char(after):
+            return "inside-word"
+        glued = _is_hangul(last) and _is_hangul(after) and doc.morpheme_ending(end) is None
+        if glued and _eojeol_rest(text, end) not in PARTICLES:
+            return "inside-word"
+    return None
 
 
 def _rest_of_eojeol(doc: Document, match: Match) -> tuple[str | None, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,8 +15,35 @@ _BOILERPLATE_LINE = re.compile(
     r"^[^\n]*(?:Copyright|ⓒ|©|무단\s?전재|재배포\s?금지|저작권자)[^\n]*$",
     re.MULTILINE | re.IGNORECASE,
 )
+# Lines that link elsewhere: related-article pointers, short menu bullets ("• 증권").
+_LINK_LINE = re.compile(
+    r"^[ \t]*(?:▶|☞|▷|►|\[관련\s?기사\]|관련\s?기사|[•▪■□\-*][ \t]*[^\n]{1,14}[ \t]*$)[^\n]*$",
+    re.MULTILINE,
+)
+_LINE = re.compile(r"[^\n]+")
+_PROSE_MARK = re.compile(r"[.!?。…\"'“”‘’]")
+_LEAD_MIN_CHARS = 60  # a paragraph this long is prose, not a byline or a subtitle
+_LEAD_SEARCH = 1500
+_MENU_MIN_WORDS = 8  # a line of this many bare nouns and no punctuation is a menu
 _SENTENCE_END = re.compile(r"(?<=[.!?。…])[\"'”’)\]]*\s+|\n+")
+# "[청주=뉴시스]", "(서울=연합뉴스) …": the place the story is filed from, then the outlet.
+_DATELINE = re.compile(
+    r"^[ \t]*[\[(（【〔<]\s*(?P<place>[가-힣]{1,8}(?:[·ㆍ][가-힣]{1,8})?)\s*=\s*"
+    r"(?P<outlet>[^\])）】〕>\n]{1,40})[\])）】〕>]",
+    re.MULTILINE,
+)
+_DATELINE_REACH = 600  # a dateline opens the body or one of its first lines
 TITLE_GAP = "\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """Offsets of a dateline's place ("청주") and outlet part ("뉴시스 김철수 기자")."""
+
+    place_start: int
+    place_end: int
+    outlet_start: int
+    outlet_end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +104,15 @@ class Document:
         lead_end = body_start + _lead_length(body)
         return cls(text=text, title_end=len(title), lead_end=lead_end, morphemes=morphemes)
 
+    @cached_property
+    def dateline(self) -> Dateline | None:
+        """The dateline at the start of the body (or of one of its first lines), if any."""
+        body_start = self.title_end + len(TITLE_GAP)
+        match = _DATELINE.search(self.text, body_start, body_start + _DATELINE_REACH)
+        if match is None:
+            return None
+        return Dateline(*match.span("place"), *match.span("outlet"))
+
     def field_at(self, offset: int) -> str:
         if offset < self.title_end:
             return "title"
@@ -103,12 +139,33 @@ class Document:
         return self.sentences[index] if self.sentences else Sentence(0, len(self.text), "body")
 
     @cached_property
-    def _boilerplate(self) -> tuple[tuple[int, int], ...]:
-        return tuple((m.start(), m.end()) for m in _BOILERPLATE_LINE.finditer(self.text))
+    def _boilerplate(self) -> tuple[list[int], list[int]]:
+        spans = [m.span() for m in _BOILERPLATE_LINE.finditer(self.text)]
+        body_start = self.title_end + len(TITLE_GAP)
+        spans += [m.span() for m in _LINK_LINE.finditer(self.text, body_start)]
+        spans += self._menu_lines(body_start)
+        spans.sort()
+        return [s for s, _ in spans], [e for _, e in spans]
+
+    def _menu_lines(self, body_start: int) -> list[tuple[int, int]]:
+        """Lines of bare nouns without punctuation or particles: a site's menu."""
+        found = []
+        for line in _LINE.finditer(self.text, body_start):
+            text = line.group()
+            if len(text.split()) < _MENU_MIN_WORDS or _PROSE_MARK.search(text):
+                continue
+            first = bisect_left(self.morphemes.starts, line.start())
+            last = bisect_left(self.morphemes.starts, line.end())
+            tags = self.morphemes.tags[first:last]
+            if tags and not any(t.startswith(("J", "E", "V", "XSV", "XSA")) for t in tags):
+                found.append(line.span())
+        return found
 
     def in_boilerplate(self, offset: int) -> bool:
-        """Whether an offset lies on a share/copyright line."""
-        return any(start <= offset < end for start, end in self._boilerplate)
+        """Whether an offset lies on a share/copyright line, a related-article link or a menu."""
+        starts, ends = self._boilerplate
+        index = bisect_right(starts, offset) - 1
+        return any(starts[i] <= offset < ends[i] for i in range(max(0, index - 1), index + 1))
 
     def morpheme_at(self, offset: int) -> Morpheme | None:
         """The morpheme that covers character `offset`, if any."""
@@ -132,7 +189,13 @@ def doc_text(title: str, body: str) -> str:
 
 
 def _lead_length(body: str) -> int:
-    """The lead: the first paragraph, or the first 300 characters of a one-block body."""
+    """The lead: up to the end of the first prose paragraph (bylines, subtitles and a dateline
+    line before it count as lead too), or the first 300 characters of a one-block body."""
+    for line in _LINE.finditer(body, 0, _LEAD_SEARCH):
+        if len(line.group().strip()) >= _LEAD_MIN_CHARS and _PROSE_MARK.search(line.group()):
+            if len(line.group()) > 400:
+                return line.start() + 300
+            return line.end()
     stripped = body.lstrip()
     offset = len(body) - len(stripped)
     cut = stripped.find("\n")

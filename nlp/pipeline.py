@@ -15,6 +15,7 @@ from nlp.analyzer import Analyzer, open_analyzer
 from nlp.document import Document, Morphemes, doc_text
 from nlp.gazetteer import build_gazetteer
 from nlp.tagger import TAGGER_VERSION, Tagger, TagResult
+from nlp.topics import topic_matcher
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ def open_pipeline(
     taxonomy = load_taxonomy(taxonomy_dir)
     gazetteer = build_gazetteer(taxonomy)
     analyzer = open_analyzer(backend, user_words=gazetteer.words(), cache_dir=cache_dir)
-    return Pipeline(taxonomy=taxonomy, tagger=Tagger(gazetteer), analyzer=analyzer)
+    tagger = Tagger(gazetteer, topics=topic_matcher(taxonomy.topics))
+    return Pipeline(taxonomy=taxonomy, tagger=tagger, analyzer=analyzer)
 
 
 def encode_morphemes(morphemes: Morphemes) -> str:

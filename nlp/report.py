@@ -18,7 +18,7 @@ def _surfaces(tag: Tag) -> list[str]:
 
 
 def analysis_json(result: TagResult) -> dict[str, object]:
-    """{"regions": [...], "companies": [...], "groups": [...]} for one text."""
+    """{"regions": [...], "companies": [...], "groups": [...], "topics": [...]} for one text."""
     regions = []
     for tag in result.of_kind("region"):
         sido, _, sigungu = tag.key.partition(" ")
@@ -40,4 +40,8 @@ def analysis_json(result: TagResult) -> dict[str, object]:
         {"name": t.key, "mentions": _surfaces(t), "score": t.score, "evidence": _best_evidence(t)}
         for t in result.of_kind("group")
     ]
-    return {"regions": regions, "companies": companies, "groups": groups}
+    topics = [
+        {"name": t.key, "mentions": _surfaces(t), "score": t.score, "evidence": _best_evidence(t)}
+        for t in result.of_kind("topic")
+    ]
+    return {"regions": regions, "companies": companies, "groups": groups, "topics": topics}

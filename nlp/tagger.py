@@ -1,6 +1,8 @@
-"""Tag an article with the regions, region groups and companies it mentions, with evidence and scores.
+"""Tag an article with the regions, region groups, companies and topics it mentions.
 
-A pure function of (title, body, morphemes, gazetteer): the analyzer and the archive stay outside.
+A pure function of (title, body, morphemes, gazetteer, topic keywords): the analyzer and the
+archive stay outside. Every tag carries its evidence (sentence, offsets, the rule that fired)
+and every name found but not tagged is kept as a `Rejection` with its reason, for `explain`.
 """
 
 from __future__ import annotations
@@ -14,14 +16,20 @@ from archive.records import Evidence, Tag
 from nlp.boundaries import left_boundary, right_boundary
 from nlp.document import Document
 from nlp.gazetteer import Entry, Gazetteer, Match
+from nlp.keywords import KeywordHit, KeywordMatcher
 
-TAGGER_VERSION = "1"
+TAGGER_VERSION = "2"
 
 FIELD_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
+# Rules that change a mention's weight: inside an organisation's name it counts half; the
+# dateline's place ("[청주=뉴시스]") says where the reporter filed from and counts as a body
+# mention although it opens the lead.
 RULE_WEIGHT = {"in-org-name": 0.5}
+RULE_FIELD_WEIGHT = {"dateline": 1.0}
 LIST_THRESHOLD = 0.5  # one plain mention in the body
 
-# Short 시·군·구 names that are also everyday words: they need their 시·도 or full name nearby.
+# Short 시·군·구 names that are also everyday words: they need their 시·도 or full name nearby,
+# a dateline, or a list of places around them.
 COMMON_WORD_PLACES = frozenset(
     [
         "양산",
@@ -82,6 +90,11 @@ COMMON_WORD_PLACES = frozenset(
         "북구",
     ]
 )
+# 시·도 short forms that are everyday words: 경기 is also "the economy" and "a match".
+COMMON_WORD_SIDOS = frozenset(["경기"])
+# Why a homograph was not tagged on first sight; a list of places around it can still confirm it.
+_DEFERRABLE = frozenset(["common-word", "common-noun", "needs-province"])
+_REGION_KINDS = frozenset(["sido", "sigungu", "place"])
 
 # A common-word company name (아크릴, 대상) is the company when a role word or ticker follows it
 # ("아크릴 대표", "대상(001680)") or a company noun precedes it ("AI 기업 아크릴", "㈜대상").
@@ -91,21 +104,34 @@ _CUE_AFTER = re.compile(
     r"창업자|공동창업자|임직원|직원|연구소|본사|社)"
 )
 _CUE_BEFORE = re.compile(
-    r"(?:㈜|\(주\)|주식회사|기업|업체|스타트업|회사|개발사|전문기업|자회사|계열사)\s?$"
+    r"(?:㈜|\(주\)|주식회사|기업|업체|스타트업|회사|개발사|전문기업|자회사|계열사|투자사)\s?$"
 )
 _CUE_REACH = 14
 _CONTEXT_WINDOW = 4  # characters between a 시·도 and the 시·군·구 it qualifies: "대전 유성구"
+# What may separate two places in a list: "서산과 아산", "부산·울산·경남", "이천과 청주에 이어
+# 용인", "청주가 14곳, 충주 5곳, 음성 4곳".
+_LIST_GAP = re.compile(
+    r"(?:(?:이|가|은|는|에|에는|의)?\s*\d[\d,.]*\s*(?:곳|개사|개|명|건|대|%)?)?"
+    r"\s*(?:와|과|및|또는|이나|나|,|·|ㆍ|/|、|에 이어|부터|까지|~|→)\s*"
+)
+# Nouns after 경기 that make it the province: "경기 남부", "경기 지역", "경기 도내".
+_REGION_NOUN_AFTER = re.compile(
+    r"\s?(?:지역|남부|북부|동부|서부|서남부|동남부|서북부|동북부|도내|일대|소재|지방|권역|도민)"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """A name that was found but not tagged, and why (for `build.py explain`)."""
+    """A name or keyword that was found but not tagged, and why (for `build.py explain`)."""
 
     surface: str
     kind: str
     key: str
     reason: str
     sentence: str
+    start: int = 0  # offsets of the surface within `sentence`
+    end: int = 0
+    field: str = "body"
 
 
 @dataclass
@@ -124,97 +150,181 @@ class _Hit:
     rule: str
 
 
-class Tagger:
-    """Applies the gazetteer and the context rules to a document."""
+@dataclass(slots=True)
+class _Context:
+    """What the whole article says, for resolving one ambiguous mention."""
 
-    def __init__(self, gazetteer: Gazetteer, threshold: float = LIST_THRESHOLD) -> None:
+    mentioned: set[str]  # 시·도 named by a surface that means nothing else
+    established: set[str]  # 시·군·구 keys a 시·도 qualifies somewhere ("경기 광주시")
+
+
+class Tagger:
+    """Applies the gazetteer, the context rules and the topic keywords to a document."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        threshold: float = LIST_THRESHOLD,
+        topics: KeywordMatcher | None = None,
+    ) -> None:
         self.gazetteer = gazetteer
         self.threshold = threshold
+        self.topics = topics
 
     def tag(self, doc: Document) -> TagResult:
         rejected: list[Rejection] = []
         hits = self._hits(doc, rejected)
         hits = _confirm_companies(doc, hits, rejected)
-        tags = _score(doc, hits, self.threshold)
+        topic_hits = self._topic_hits(doc, rejected)
+        tags = _score(doc, hits, topic_hits, self.threshold)
         return TagResult(tags=tags, rejected=rejected)
 
     # -- finding and resolving matches ----------------------------------------------------
     def _hits(self, doc: Document, rejected: list[Rejection]) -> list[_Hit]:
         """Whole-word, non-overlapping matches (longest first), each resolved to one entry."""
         accepted: list[_Hit] = []
+        deferred: list[_Hit] = []
         taken_until = -1
         previous_end: int | None = None
         matches = self.gazetteer.find(doc.text)
-        mentioned = _sido_mentions(matches)
-        for match in matches:
+        context = _Context(_sido_mentions(matches), _established(doc, matches))
+        dateline = doc.dateline
+        for index, match in enumerate(matches):
             if match.start < taken_until or doc.in_boilerplate(match.start):
                 continue
-            kind = "company" if match.entries[0].kind == "company" else "region"
+            first = match.entries[0]
+            if dateline and dateline.outlet_start <= match.start < dateline.outlet_end:
+                _reject(rejected, doc, match, first, "dateline-outlet")
+                continue
+            kind = "company" if first.kind == "company" else "region"
             reason = left_boundary(doc, match, previous_end)
             rule = "word"
             if reason is None:
                 reason, rule = right_boundary(doc, match, kind)
             if reason is not None:
-                _reject(rejected, doc, match, match.entries[0], reason)
+                _reject(rejected, doc, match, first, reason)
                 continue
-            entry, why = _resolve(doc, match, accepted, mentioned)
-            if entry is None:
-                _reject(rejected, doc, match, match.entries[0], why)
+            entry, why, ok = _resolve(doc, match, accepted, context, _next_match(matches, index))
+            if not ok:
+                if entry is not None and why in _DEFERRABLE:
+                    deferred.append(_Hit(match, entry, why))
+                else:
+                    _reject(rejected, doc, match, entry or first, why)
                 continue
-            accepted.append(_Hit(match, entry, rule if why == "word" else why))
+            assert entry is not None
+            hit_rule = rule if why == "word" else why
+            if dateline and dateline.place_start <= match.start < dateline.place_end:
+                hit_rule = "dateline"
+            accepted.append(_Hit(match, entry, hit_rule))
+            if why == "qualified":
+                context.established.add(entry.key)
             taken_until = previous_end = match.end
-        return accepted
+        return _confirm_lists(doc, accepted, deferred, rejected)
+
+    def _topic_hits(self, doc: Document, rejected: list[Rejection]) -> list[KeywordHit]:
+        if self.topics is None:
+            return []
+        hits, misses = self.topics.find(doc)
+        for miss in misses:
+            sentence = doc.sentence_at(miss.hit.start)
+            rejected.append(
+                Rejection(
+                    miss.hit.surface,
+                    "topic",
+                    miss.hit.label,
+                    miss.reason,
+                    doc.text[sentence.start : sentence.end],
+                    miss.hit.start - sentence.start,
+                    miss.hit.end - sentence.start,
+                    doc.field_at(miss.hit.start),
+                )
+            )
+        return hits
 
 
 def _reject(rejected: list[Rejection], doc: Document, match: Match, entry: Entry, why: str) -> None:
     sentence = doc.sentence_at(match.start)
     rejected.append(
         Rejection(
-            match.surface, entry.kind, entry.key, why, doc.text[sentence.start : sentence.end]
+            match.surface,
+            entry.kind,
+            entry.key,
+            why,
+            doc.text[sentence.start : sentence.end],
+            match.start - sentence.start,
+            match.end - sentence.start,
+            doc.field_at(match.start),
         )
     )
 
 
+def _next_match(matches: list[Match], index: int) -> Match | None:
+    """The first match after matches[index] that does not overlap it."""
+    end = matches[index].end
+    for later in matches[index + 1 :]:
+        if later.start >= end:
+            return later
+    return None
+
+
 def _resolve(
-    doc: Document, match: Match, before: list[_Hit], mentioned: set[str]
-) -> tuple[Entry | None, str]:
-    """Pick the entry a surface means here, or None with the reason."""
+    doc: Document, match: Match, before: list[_Hit], context: _Context, following: Match | None
+) -> tuple[Entry | None, str, bool]:
+    """(entry, rule or reason, accepted) for what a surface means here.
+
+    Not accepted with an entry and a deferrable reason: a homograph that a list of places
+    around it may still confirm (see `_confirm_lists`).
+    """
     entries = match.entries
     companies = [e for e in entries if e.kind == "company"]
     regions = [e for e in entries if e.kind != "company"]
     if not regions:
-        return companies[0], "word"
+        return companies[0], "word", True
     qualifier = _qualifying_sido(doc, match, before)
     sidos = [e for e in regions if e.kind == "sido"]
     lower = [e for e in regions if e.kind != "sido"]
     if qualifier is not None:
         chosen = [e for e in lower if e.sido == qualifier]
         if chosen:
-            return chosen[0], "qualified"
+            return chosen[0], "qualified", True
+    # A name qualified elsewhere in the article keeps that meaning ("경기 광주시" … "광주시는"),
+    # unless the 시·도 it could also mean is named unambiguously too (광주광역시).
+    known = [e for e in lower if e.key in context.established]
+    if len({e.key for e in known}) == 1 and not (sidos and sidos[0].sido in context.mentioned):
+        return known[0], "context", True
+    in_dateline = _in_dateline(doc, match)
     lower = [e for e in lower if e.form != "stem" or _confirmed_place(doc, e, qualifier)]
     if sidos:
-        return sidos[0], "word"
+        sido = sidos[0]
+        if match.surface in COMMON_WORD_SIDOS and not (
+            in_dateline or _province_follows(doc, match, sido, following)
+        ):
+            return sido, "common-word", False  # 경기 침체
+        return sido, "word", True
     if not lower:
-        return (
-            None,
-            "needs-province",
-        )  # 양산 alone: mass production until 경남 or 양산시 says otherwise
+        stems = [e for e in regions if e.form == "stem"]
+        candidate = stems[0] if len({e.key for e in stems}) == 1 else None
+        if candidate is not None and in_dateline:
+            return candidate, "word", True
+        return candidate, "needs-province", False  # 양산 alone: mass production
     keys = {e.key for e in lower}
     if any(e.form == "ambiguous" for e in lower) and len(keys) > 1:
-        return None, "ambiguous-without-city"  # 중구, 남구: only with their city
+        return None, "ambiguous-without-city", False  # 중구, 남구: only with their city
     if len(keys) > 1:
-        chosen = [e for e in lower if e.sido in mentioned]
+        chosen = [e for e in lower if e.sido in context.mentioned]
         if len({e.key for e in chosen}) == 1:
-            return chosen[0], "context"
-        return None, "ambiguous"
+            return chosen[0], "context", True
+        return None, "ambiguous", False
     entry = lower[0]
     if entry.kind == "sigungu" and entry.form == "short":
         homograph = match.surface in COMMON_WORD_PLACES
-        if (homograph or _tagged_common(doc, match)) and not _confirmed_place(
-            doc, entry, qualifier
-        ):
-            return None, "common-word" if homograph else "common-noun"
-    return entry, "word"
+        if homograph or _tagged_common(doc, match):
+            if _confirmed_place(doc, entry, qualifier) or in_dateline:
+                return entry, "word", True
+            if not homograph and entry.sido in context.mentioned:
+                return entry, "context", True  # 진천 (NNG) in a story that names 충북
+            return entry, "common-word" if homograph else "common-noun", False
+    return entry, "word", True
 
 
 def _qualifying_sido(doc: Document, match: Match, before: list[_Hit]) -> str | None:
@@ -228,11 +338,51 @@ def _qualifying_sido(doc: Document, match: Match, before: list[_Hit]) -> str | N
     return None
 
 
+def _province_follows(doc: Document, match: Match, sido: Entry, following: Match | None) -> bool:
+    """경기 is the province when one of its 시·군 follows ("경기 광주") or a region noun does
+    ("경기 남부")."""
+    if _REGION_NOUN_AFTER.match(doc.text, match.end):
+        return True
+    if following is None:
+        return False
+    gap = doc.text[match.end : following.start]
+    if len(gap) > _CONTEXT_WINDOW or "\n" in gap:
+        return False
+    return any(e.kind != "sido" and e.sido == sido.sido for e in following.entries)
+
+
+def _in_dateline(doc: Document, match: Match) -> bool:
+    dateline = doc.dateline
+    return dateline is not None and dateline.place_start <= match.start < dateline.place_end
+
+
 def _sido_mentions(matches: list[Match]) -> set[str]:
     """시·도 named anywhere by a surface that means nothing else (for 고성, 강서구)."""
     return {
-        m.entries[0].sido for m in matches if len(m.entries) == 1 and m.entries[0].kind == "sido"
+        m.entries[0].sido
+        for m in matches
+        if len(m.entries) == 1
+        and m.entries[0].kind == "sido"
+        and m.surface not in COMMON_WORD_SIDOS
     }
+
+
+def _established(doc: Document, matches: list[Match]) -> set[str]:
+    """Ambiguous 시·군·구 names that a 시·도 qualifies somewhere in the text ("경기 광주시",
+    "서울 중구"): later or earlier bare mentions mean the same."""
+    keys: set[str] = set()
+    for index, match in enumerate(matches):
+        sidos = {e.sido for e in match.entries if e.kind == "sido"}
+        following = _next_match(matches, index) if sidos else None
+        if following is None:
+            continue
+        gap = doc.text[match.end : following.start]
+        if len(gap) > _CONTEXT_WINDOW or "\n" in gap:
+            continue
+        lower = [e for e in following.entries if e.kind not in ("sido", "company", "group")]
+        if len({e.key for e in lower}) > 1 or any(e.kind == "sido" for e in following.entries):
+            keys.update(e.key for e in lower if e.sido in sidos)
+    return keys
 
 
 def _confirmed_place(doc: Document, entry: Entry, qualifier: str | None) -> bool:
@@ -246,6 +396,45 @@ def _confirmed_place(doc: Document, entry: Entry, qualifier: str | None) -> bool
 def _tagged_common(doc: Document, match: Match) -> bool:
     morpheme = doc.morpheme_starting(match.start)
     return morpheme is not None and morpheme.end == match.end and morpheme.tag.startswith("NNG")
+
+
+def _confirm_lists(
+    doc: Document, accepted: list[_Hit], deferred: list[_Hit], rejected: list[Rejection]
+) -> list[_Hit]:
+    """Homographs in a list with a confirmed place are places too: "서산과 아산", "이천과 청주에
+    이어 용인", "충주 5곳, 음성 4곳". Others are rejected with the reason they were held for."""
+    if not deferred:
+        return accepted
+    items = sorted(
+        [(h, True) for h in accepted if h.entry.kind in _REGION_KINDS]
+        + [(h, False) for h in deferred],
+        key=lambda item: item[0].match.start,
+    )
+    group = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i in range(len(items) - 1):
+        left, right = items[i][0].match, items[i + 1][0].match
+        if left.end <= right.start and _LIST_GAP.fullmatch(doc.text, left.end, right.start):
+            group[root(i + 1)] = root(i)
+    confirmed = {root(i) for i, (_, ok) in enumerate(items) if ok}
+    spans = [(h.match.start, h.match.end) for h in accepted]
+    result = list(accepted)
+    for i, (hit, ok) in enumerate(items):
+        if ok:
+            continue
+        overlaps = any(s < hit.match.end and hit.match.start < e for s, e in spans)
+        if root(i) in confirmed and not overlaps:
+            result.append(_Hit(hit.match, hit.entry, "in-list"))
+        else:
+            _reject(rejected, doc, hit.match, hit.entry, hit.rule)
+    result.sort(key=lambda h: h.match.start)
+    return result
 
 
 def _confirm_companies(doc: Document, hits: list[_Hit], rejected: list[Rejection]) -> list[_Hit]:
@@ -274,19 +463,34 @@ def _has_cue(doc: Document, match: Match) -> bool:
 
 
 # -- scoring ------------------------------------------------------------------------------
-def _score(doc: Document, hits: list[_Hit], threshold: float) -> list[Tag]:
+def _score(
+    doc: Document, hits: list[_Hit], topic_hits: list[KeywordHit], threshold: float
+) -> list[Tag]:
     """Roll hits up into tags: a 시·군·구 or place also counts for its 시·도."""
     weights: dict[tuple[str, str], float] = defaultdict(float)
     evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     first_seen: dict[tuple[str, str], int] = {}
     for hit in hits:
         fieldname = doc.field_at(hit.match.start)
-        weight = FIELD_WEIGHT[fieldname] * RULE_WEIGHT.get(hit.rule, 1.0)
-        item = _evidence(doc, hit, fieldname)
+        weight = _weight(fieldname, hit.rule)
+        item = _evidence(
+            doc,
+            hit.match.start,
+            hit.match.end,
+            fieldname,
+            f"{hit.entry.kind}:{hit.entry.form}:{hit.rule}",
+        )
         for key in _tag_keys(hit.entry):
             weights[key] += weight
             evidence[key].append(item)
             first_seen.setdefault(key, hit.match.start)
+    for topic in topic_hits:
+        fieldname = doc.field_at(topic.start)
+        key = ("topic", topic.label)
+        weights[key] += FIELD_WEIGHT[fieldname]
+        rule = f"topic:keyword:{topic.keyword}"
+        evidence[key].append(_evidence(doc, topic.start, topic.end, fieldname, rule))
+        first_seen.setdefault(key, topic.start)
     tags = []
     for key, weight in weights.items():
         kind, name = key
@@ -302,6 +506,11 @@ def _score(doc: Document, hits: list[_Hit], threshold: float) -> list[Tag]:
     return tags
 
 
+def _weight(fieldname: str, rule: str) -> float:
+    base = RULE_FIELD_WEIGHT.get(rule, FIELD_WEIGHT[fieldname])
+    return base * RULE_WEIGHT.get(rule, 1.0)
+
+
 def _tag_keys(entry: Entry) -> list[tuple[str, str]]:
     if entry.kind == "company":
         return [("company", entry.key)]
@@ -313,15 +522,15 @@ def _tag_keys(entry: Entry) -> list[tuple[str, str]]:
     return keys
 
 
-def _evidence(doc: Document, hit: _Hit, fieldname: str) -> Evidence:
-    sentence = doc.sentence_at(hit.match.start)
+def _evidence(doc: Document, start: int, end: int, fieldname: str, rule: str) -> Evidence:
+    sentence = doc.sentence_at(start)
     return Evidence(
         field=fieldname,
         sentence=doc.text[sentence.start : sentence.end],
-        start=hit.match.start - sentence.start,
-        end=hit.match.end - sentence.start,
-        surface=hit.match.surface,
-        rule=f"{hit.entry.kind}:{hit.entry.form}:{hit.rule}",
+        start=start - sentence.start,
+        end=end - sentence.start,
+        surface=doc.text[start:end],
+        rule=rule,
     )
 
 

@@ -159,3 +159,123 @@ def test_target_is_not_the_company_daesang(pipeline):
     assert "대상" not in companies
     _, companies, _ = _tags(pipeline, "식품기업 대상(001680)은 AI 공장을 짓는다.")
     assert "대상" in companies
+
+
+# -- issue 4: the traps of real news --------------------------------------------------------
+def _primary(result) -> str | None:
+    return next((t.key for t in result.tags if t.primary), None)
+
+
+def test_common_word_places_in_a_list_with_a_confirmed_place(pipeline):
+    regions, _, _ = _tags(
+        pipeline, '용인시 관계자는 "이천과 청주에 이어 용인이 거점이 된다"고 말했다.'
+    )
+    assert {"경기도 이천시", "충청북도 청주시", "경기도 용인시"} <= regions
+    regions, _, _ = _tags(pipeline, "충북 기업은 청주가 14곳, 충주 5곳, 음성 4곳이다.")
+    assert {"충청북도 음성군", "충청북도 충주시"} <= regions
+
+
+def test_gyeonggi_as_the_economy_or_a_match_is_not_the_province(pipeline):
+    regions, _, result = _tags(pipeline, "국내 경기 침체가 길어진다. 축구 경기가 열렸다.")
+    assert "경기도" not in regions
+    assert {r.reason for r in result.rejected if r.surface == "경기"} == {"common-word"}
+    for text in (
+        "서울·경기 지역 기업이 모였다.",
+        "경기 남부에 공장을 짓는다.",
+        "경기 성남에 있다.",
+    ):
+        regions, _, _ = _tags(pipeline, text)
+        assert "경기도" in regions, text
+
+
+def test_gyeonggi_gwangju_established_once_holds_for_the_article(pipeline):
+    regions, _, _ = _tags(
+        pipeline,
+        "경기 광주시가 물류 거점을 짓는다. 광주시는 120억원을 들인다.",
+        "광주시, AI 물류 거점",
+    )
+    assert "경기도 광주시" in regions and "광주광역시" not in regions
+    regions, _, _ = _tags(pipeline, "광주광역시와 경기 광주시가 협약을 맺었다. 광주시는 환영했다.")
+    assert {"광주광역시", "경기도 광주시"} <= regions
+
+
+def test_bare_gu_repeats_the_gu_named_with_its_city(pipeline):
+    regions, _, _ = _tags(pipeline, "강원 고성군이 드론을 띄운다. 고성군은 감시를 늘린다.")
+    assert "강원특별자치도 고성군" in regions and "경상남도" not in regions
+
+
+def test_dateline_place_counts_but_less_than_the_subject_and_outlet_is_ignored(pipeline):
+    result = pipeline.tag_text(
+        "부산시, AI 관광 안내", "(서울=연합뉴스) 부산시가 해운대에 키오스크를 설치한다."
+    )
+    sidos = {t.key: t for t in result.of_kind("region") if " " not in t.key}
+    assert _primary(result) == "부산광역시"
+    assert sidos["서울특별시"].score == 0.5 < sidos["부산광역시"].score
+    assert sidos["서울특별시"].evidence[0].rule.endswith(":dateline")
+    regions, companies, result = _tags(pipeline, "[음성=충청일보 김민수 기자] 군이 예찰을 한다.")
+    assert "충청북도 음성군" in regions
+    assert any(r.reason == "dateline-outlet" for r in result.rejected) or not companies
+
+
+def test_places_inside_organisation_names(pipeline):
+    regions, _, _ = _tags(pipeline, "충남대와 제주대, 전북대병원 연구팀이 참여했다.")
+    assert not regions
+    result = pipeline.tag_text(
+        "", "연구에는 여러 기관이 참여한다.\n\n광주과학기술원 연구팀이 개발했다."
+    )
+    (gwangju,) = [t for t in result.of_kind("region") if t.key == "광주광역시"]
+    assert gwangju.evidence[0].rule.endswith(":in-org-name") and gwangju.score < 0.5
+
+
+def test_former_names_and_general_gu(pipeline):
+    regions, _, _ = _tags(pipeline, "강원도 원주와 전라북도 전주, 성남시 분당구와 수원 영통구에서")
+    assert {"강원특별자치도 원주시", "전북특별자치도 전주시"} <= regions
+    assert {"경기도 성남시", "경기도 수원시"} <= regions
+    assert not any("분당구" in k or "영통구" in k for k in regions)
+
+
+def test_person_names_containing_place_names(pipeline):
+    regions, _, _ = _tags(pipeline, "박수원 교수와 김해진 교수, 이천호 소장이 참여했다.")
+    assert not regions
+
+
+def test_everyday_words_are_not_places(pipeline):
+    regions, _, _ = _tags(
+        pipeline,
+        "내년 예산을 늘렸다. 음성 인식과 보안을 강화했다. 목표를 달성했다. "
+        "칩 양산을 앞뒀다. 구미에 맞는 규정만 고른다. AI 대전환 시대다.",
+    )
+    assert not regions
+
+
+def test_explicit_province_lists_beside_region_groups(pipeline):
+    regions, _, result = _tags(pipeline, "부산·울산·경남이 손잡았다. 부울경은 동남권의 중심이다.")
+    assert {"부산광역시", "울산광역시", "경상남도"} == {k for k in regions if " " not in k}
+    assert {t.key for t in result.of_kind("group")} == {"동남권"}
+
+
+def test_english_company_names_and_abbreviations(pipeline):
+    _, companies, _ = _tags(pipeline, "SKT와 KT, LGU+, NAVER가 참여했다.")
+    assert {"SK텔레콤", "KT", "LG유플러스", "네이버"} <= companies
+    _, companies, _ = _tags(pipeline, "KTX 오송역에서 출발한다.")
+    assert "KT" not in companies
+
+
+def test_public_bodies_and_universities_are_not_companies(pipeline):
+    _, companies, _ = _tags(
+        pipeline,
+        "과학기술정보통신부와 정보통신산업진흥원(NIPA), 한국전자통신연구원(ETRI), KAIST, "
+        "UNIST, 창업진흥원, LG AI연구원이 참여했다.",
+    )
+    assert not companies
+
+
+def test_site_menus_and_related_links_are_ignored(pipeline):
+    body = (
+        "전국 서울 경기 인천 강원 충북 충남 대전 세종 전북 전남 광주\n"
+        "  • 부산\n"
+        "카카오가 제주에서 AI 교육을 연다고 밝혔다. 교육은 다음 달 시작된다.\n"
+        "▶ 대구시, AI 로봇 도입"
+    )
+    regions, _, _ = _tags(pipeline, body)
+    assert regions == {"제주특별자치도"}
