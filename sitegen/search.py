@@ -43,20 +43,28 @@ def analysed_text(article: Article) -> str:
 
 def nouns_from_analysis(text: str, raw: str) -> tuple[str, ...]:
     """The distinct nouns of an analysis (parallel arrays {"s", "e", "t"} over ``text``), in the
-    order they first occur; one-character words are left out (Pagefind matches prefixes anyway)."""
+    order they first occur, plus each pair of nouns written together (울산AI데이터센터를 gives
+    울산, AI, 데이터, 센터 and 데이터센터...); one-character words and numbers are left out."""
     try:
         data = json.loads(raw)
-        starts, ends, tags = data["s"], data["e"], data["t"]
+        spans = [
+            (int(start), int(end))
+            for start, end, tag in zip(data["s"], data["e"], data["t"], strict=False)
+            if tag in NOUN_TAGS and 0 <= int(start) < int(end) <= len(text)
+        ]
     except (ValueError, KeyError, TypeError):
         return ()
     seen: dict[str, None] = {}
-    for start, end, tag in zip(starts, ends, tags, strict=False):
-        if tag in NOUN_TAGS and 0 <= start < end <= len(text):
-            word = text[start:end].strip()
-            if len(word) > 1 and not word.isdigit():
-                seen.setdefault(word, None)
-                if len(seen) >= MAX_NOUNS:
-                    break
+
+    def add(word: str) -> None:
+        word = word.strip()
+        if len(word) > 1 and not word.isdigit() and len(seen) < MAX_NOUNS:
+            seen.setdefault(word, None)
+
+    for i, (start, end) in enumerate(spans):
+        add(text[start:end])
+        if i + 1 < len(spans) and spans[i + 1][0] == end:  # the next noun is glued to this one
+            add(text[start : spans[i + 1][1]])
     return tuple(seen)
 
 
