@@ -155,8 +155,10 @@ def run_render(
     source_names: dict[str, str] | None = None,
     search: bool = True,
 ) -> dict:
+    from archive.curation import load_curation
     from archive.taxonomy import load_taxonomy
     from sitegen.map import load_map
+    from sitegen.pages import load_editorial
     from sitegen.render import render_site
     from sitegen.search import build_search_index
 
@@ -173,6 +175,8 @@ def run_render(
         paths.public,
         source_names=names,
         map_data=load_map(paths.taxonomy / "map.json"),
+        curation=load_curation(paths.content / "curation.toml"),
+        editorial=load_editorial(paths.content, config),
     )
     log.info(
         "site: %d pages, %d files written, %d unchanged, %d removed → %s",
@@ -203,6 +207,7 @@ def _progress(label: str):
 def run_update(
     paths: Paths, sources_file: Path, base: str | None = None, base_url: str | None = None
 ) -> dict:
+    require_valid_content(paths)  # refuse to publish what `build.py check` rejects
     with Store.open(paths.archive) as store:
         run_id = store.start_run("update")
         report: dict = {}
@@ -266,6 +271,7 @@ def render_cmd(paths: Paths, base_url: str | None, clean: bool, search: bool) ->
     build the search index with Pagefind unless --no-search."""
     from sitegen.search import SearchIndexError
 
+    require_valid_content(paths)  # refuse to publish what `build.py check` rejects
     if clean and paths.public.exists():
         shutil.rmtree(paths.public)
     with Store.open(paths.archive) as store:
@@ -327,12 +333,29 @@ def demo_cmd(paths: Paths, serve: bool, port: int) -> None:
 
 
 @cli.command("serve")
-@click.option("--port", default=8000, show_default=True)
+@click.option(
+    "--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free one)."
+)
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Live preview: render into --out, re-render when content/ or the templates change, "
+    "and reload open pages.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Preview folder for --watch (default .cache/preview/; never the published folder).",
+)
 @click.pass_obj
-def serve_cmd(paths: Paths, port: int) -> None:
-    """Serve the rendered site on http://127.0.0.1:PORT until Ctrl-C."""
+def serve_cmd(paths: Paths, port: int, watch: bool, out: Path | None) -> None:
+    """Serve the rendered site on http://127.0.0.1:PORT until Ctrl-C (--watch: live preview)."""
     from sitegen.serve import serve_forever
 
+    if watch:
+        serve_preview(paths, port, out or paths.cache / "preview")
+        return
     serve_forever(paths.public, port)
 
 
@@ -550,6 +573,460 @@ def sources_export_cmd(ctx: click.Context, opml_file: Path) -> None:
     else:
         opml_file.write_text(text, encoding="utf-8")
         click.echo(f"exported {text.count('<outline')} sources to {opml_file}", err=True)
+
+
+# -- editors (issue 6): check, curate, candidates, taxonomy, review, live preview -------------
+def content_problems(paths: Paths) -> list:
+    """Every problem `build.py check` reports for paths.content (errors and warnings)."""
+    from archive.checks import check_content
+    from scraper import load_scraper_settings, load_sources
+    from sitegen.config import load_site_config
+
+    def site_toml(path: Path) -> None:
+        load_site_config(path)
+        load_scraper_settings(path)
+
+    return check_content(
+        paths.content,
+        {"site.toml": site_toml, "sources.toml": lambda p: load_sources(p, base="http://x")},
+    )
+
+
+def require_valid_content(paths: Paths) -> None:
+    """Stop (exit 1) before publishing when content/ has errors; print them like `check`."""
+    errors = [p for p in content_problems(paths) if p.is_error]
+    if errors:
+        for problem in errors:
+            click.echo(problem.format(Path.cwd()), err=True)
+        raise click.ClickException(
+            f"{len(errors)} error(s) in {paths.content}: nothing was published; "
+            "fix them (build.py check lists them) and run again"
+        )
+
+
+def _command_prefix(paths: Paths) -> str:
+    """How to run this CLI again from the current folder, with the same content and archive."""
+    import shlex
+
+    def here(path: Path) -> str:
+        try:
+            return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+    parts = [here(Path(sys.executable)), here(ROOT / "build.py")]
+    if paths.content.resolve() != (ROOT / "content").resolve():
+        parts += ["--content", here(paths.content)]
+    if paths.archive.resolve() != (ROOT / "data" / "archive.sqlite3").resolve():
+        parts += ["--archive", here(paths.archive)]
+    return shlex.join(parts)
+
+
+@cli.command("check")
+@click.pass_obj
+def check_cmd(paths: Paths) -> None:
+    """Validate everything under content/ and print `file:line: message (hint)`.
+
+    TOML syntax, unknown keys, unknown tag keys in curation.toml, aliases shared by two
+    companies, slugs that collide, pages' front matter, sources without URLs. Exit code 1 when
+    there is an error (warnings alone exit 0); `render` and `update` run this first.
+    """
+    problems = content_problems(paths)
+    for problem in problems:
+        click.echo(problem.format(Path.cwd()))
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        click.echo(f"{errors} error(s), {warnings} warning(s) in {paths.content}")
+        sys.exit(1)
+    click.echo(f"{paths.content}: no problems" + (f" ({warnings} warning(s))" if warnings else ""))
+
+
+def _tag_args(values: tuple[str, ...], vocabulary, sign: str = "") -> tuple[list, list[str]]:
+    """TagRefs from what the editor typed, resolved to canonical keys (충북 → 충청북도)."""
+    from archive.curation import TagRef
+
+    refs, notes = [], []
+    for value in values:
+        typed = TagRef.parse(value)
+        ref = vocabulary.resolve(typed)
+        if ref != typed:
+            notes.append(f"  ({sign}{typed} → {ref})")
+        refs.append(ref)
+    return refs, notes
+
+
+@cli.command(
+    "curate",
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]},
+)
+@click.argument("article")
+@click.argument("changes", nargs=-1, type=click.UNPROCESSED)
+@click.option(
+    "--add", "adds", multiple=True, metavar="KIND:NAME", help="Add a tag (as +KIND:NAME)."
+)
+@click.option(
+    "--remove", "removes", multiple=True, metavar="KIND:NAME", help="Remove a tag (-KIND:NAME)."
+)
+@click.option(
+    "--reset", "resets", multiple=True, metavar="KIND:NAME", help="Undo an add/remove (~KIND:NAME)."
+)
+@click.option(
+    "--hide/--unhide", default=None, help="Keep the article off the site, or publish it again."
+)
+@click.option(
+    "--pin/--unpin", default=None, help="Feature it first on the home page and in its lists."
+)
+@click.option(
+    "--not-ai/--ai", "not_ai", default=None, help="Mark it as not about AI (not published)."
+)
+@click.option(
+    "--relevance",
+    type=click.Choice(["include", "exclude", "auto"]),
+    default=None,
+    help="Override the relevance filter (auto: let the score decide).",
+)
+@click.option("--title", default=None, help='Replace the headline ("" restores the collected one).')
+@click.option(
+    "--excerpt", default=None, help='Replace the excerpt ("" restores the collected one).'
+)
+@click.option("--note", default=None, help="Why (kept for other editors, never published).")
+@click.pass_obj
+def curate_cmd(
+    paths: Paths,
+    article: str,
+    changes: tuple[str, ...],
+    adds: tuple[str, ...],
+    removes: tuple[str, ...],
+    resets: tuple[str, ...],
+    hide: bool | None,
+    pin: bool | None,
+    not_ai: bool | None,
+    relevance: str | None,
+    title: str | None,
+    excerpt: str | None,
+    note: str | None,
+) -> None:
+    """Record an editor's decision about ARTICLE in content/curation.toml and print what changed.
+
+    ARTICLE is the 기사 ID shown on the article page (6+ characters are enough) or its URL.
+    CHANGES are tags: +company:카카오 adds, -region:광주광역시 removes, ~company:카카오 undoes
+    either (the tagger decides again). Names may be short forms (region:충북 → 충청북도).
+    Comments in curation.toml are kept. Example:
+
+      build.py curate 3f2a9c +company:카카오 -region:광주광역시 --pin
+    """
+    from archive.checks import cached_taxonomy
+    from archive.curation import (
+        CurationError,
+        DecisionEdit,
+        TagVocabulary,
+        edit_curation,
+        find_article,
+        topic_names,
+    )
+
+    add, remove, reset = list(adds), list(removes), list(resets)
+    for change in changes:
+        target = {"+": add, "-": remove, "~": reset}.get(change[:1])
+        if target is None:
+            raise click.UsageError(
+                f"{change!r}: write +KIND:NAME to add, -KIND:NAME to remove, ~KIND:NAME to undo"
+            )
+        target.append(change[1:])
+    path = paths.content / "curation.toml"
+    try:
+        vocabulary = TagVocabulary.of(cached_taxonomy(paths.taxonomy), topic_names(paths.taxonomy))
+        with Store.open(paths.archive) as store:
+            found = find_article(store, article)
+        notes: list[str] = []
+        refs = {}
+        for name, values, sign in (
+            ("add", add, "+"),
+            ("remove", remove, "-"),
+            ("reset", reset, "~"),
+        ):
+            refs[name], more = _tag_args(tuple(values), vocabulary, sign)
+            notes += more
+        edit = DecisionEdit(
+            add=tuple(refs["add"]),
+            remove=tuple(refs["remove"]),
+            reset=tuple(refs["reset"]),
+            hide=hide,
+            pin=pin,
+            title=title,
+            excerpt=excerpt,
+            ai=None if not_ai is None else not not_ai,
+            relevance=relevance,
+            note=note,
+        )
+        changed = edit_curation(path, found.id, edit, comment=found.title)
+    except CurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{path}: [article.{found.id}] {found.title}")
+    for line in notes:
+        click.echo(line)
+    if not changed:
+        click.echo("  no change (already so)")
+    for line in changed:
+        click.echo(f"  {line}")
+
+
+@cli.group("candidates", invoke_without_command=True)
+@click.option("--limit", default=50, show_default=True, help="How many candidates to list.")
+@click.pass_context
+def candidates_cmd(ctx: click.Context, limit: int) -> None:
+    """Company candidates the tagger found (names next to company cues, not in the taxonomy).
+
+    Without a subcommand: list them, most frequent first. `accept NAME` adds the company to
+    content/taxonomy/companies.toml; `reject NAME` records it so it is never proposed again.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from archive.candidate_queue import read_candidates
+
+    paths: Paths = ctx.obj
+    with Store.open(paths.archive) as store:
+        columns, rows = read_candidates(store, limit)
+    if not columns:
+        click.echo("no candidates table in this archive yet (the tag stage's discovery fills it)")
+        return
+    for row in rows:
+        click.echo("  ".join(f"{c}={row[c]}" for c in columns if row[c] not in (None, "")))
+    if not rows:
+        click.echo("no candidates")
+
+
+def _taxonomy_edit(run) -> None:
+    from archive.taxonomy_edit import TaxonomyEditError
+
+    try:
+        lines = run()
+    except TaxonomyEditError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in lines or ["no change (already so)"]:
+        click.echo(line)
+
+
+@candidates_cmd.command("accept")
+@click.argument("name")
+@click.option("--alias", "aliases", multiple=True, help="Another name of the company (repeatable).")
+@click.option("--region", default="", help="HQ 시·도 (short forms work: 충북).")
+@click.option("--sigungu", default="", help="HQ 시·군·구 within --region.")
+@click.option("--slug", default="", help="URL slug (default: romanised name).")
+@click.option("--ticker", default="", help="6-character KRX code, if listed.")
+@click.option("--ai", is_flag=True, help="AI is the company's core business.")
+@click.option("--cue-required", is_flag=True, help="The name is also a common word.")
+@click.pass_obj
+def candidates_accept_cmd(
+    paths: Paths,
+    name: str,
+    aliases: tuple[str, ...],
+    region: str,
+    sigungu: str,
+    slug: str,
+    ticker: str,
+    ai: bool,
+    cue_required: bool,
+) -> None:
+    """Add candidate NAME to companies.toml (the next `tag` finds it) and drop the candidate."""
+    from archive.candidate_queue import forget_candidate
+    from archive.taxonomy_edit import NewCompany, add_company
+
+    new = NewCompany(name, slug, aliases, ticker, region, sigungu, ai=ai, cue_required=cue_required)
+    _taxonomy_edit(lambda: add_company(paths.taxonomy, new))
+    with Store.open(paths.archive) as store:
+        if forget_candidate(store, name):
+            click.echo(f"- candidate {name}")
+
+
+@candidates_cmd.command("reject")
+@click.argument("name")
+@click.option("--reason", default="", help="Why (kept in rejected_candidates.toml).")
+@click.pass_obj
+def candidates_reject_cmd(paths: Paths, name: str, reason: str) -> None:
+    """Record NAME in content/taxonomy/rejected_candidates.toml so it is never proposed again."""
+    from archive.candidate_queue import forget_candidate
+    from archive.taxonomy_edit import reject_candidate
+
+    _taxonomy_edit(lambda: reject_candidate(paths.taxonomy, name, reason))
+    with Store.open(paths.archive) as store:
+        if forget_candidate(store, name):
+            click.echo(f"- candidate {name}")
+
+
+@cli.group("taxonomy")
+def taxonomy_cmd() -> None:
+    """Teach the tagger: add companies, aliases and places to content/taxonomy/ (comments kept)."""
+
+
+@taxonomy_cmd.command("add-company")
+@click.argument("name")
+@click.option("--slug", default="", help="URL slug (default: romanised name).")
+@click.option("--alias", "aliases", multiple=True, help="Another name (repeatable).")
+@click.option("--ticker", default="", help="6-character KRX code, if listed.")
+@click.option("--region", default="", help="HQ 시·도 (short forms work: 충북).")
+@click.option("--sigungu", default="", help="HQ 시·군·구 within --region.")
+@click.option("--homepage", default="", help="Official site.")
+@click.option("--sector", default="", help="Short Korean sector label.")
+@click.option("--ai", is_flag=True, help="AI is the company's core business.")
+@click.option("--cue-required", is_flag=True, help="The name is also a common word.")
+@click.pass_obj
+def taxonomy_add_company_cmd(paths: Paths, name: str, **options) -> None:
+    """Append a [[company]] to companies.toml, after checking names, slug, ticker and region."""
+    from archive.taxonomy_edit import NewCompany, add_company
+
+    options["aliases"] = tuple(options["aliases"])
+    _taxonomy_edit(lambda: add_company(paths.taxonomy, NewCompany(name, **options)))
+
+
+@taxonomy_cmd.command("add-alias")
+@click.argument("company")
+@click.argument("alias")
+@click.pass_obj
+def taxonomy_add_alias_cmd(paths: Paths, company: str, alias: str) -> None:
+    """Add ALIAS as another name of COMPANY (a listed company is copied into companies.toml)."""
+    from archive.taxonomy_edit import add_alias
+
+    _taxonomy_edit(lambda: add_alias(paths.taxonomy, company, alias))
+
+
+@taxonomy_cmd.command("add-place")
+@click.argument("name")
+@click.option("--sido", required=True, help="The place's 시·도 (short forms work: 충북).")
+@click.option("--sigungu", default="", help="Its 시·군·구 (청주 or 청주시), empty if several.")
+@click.option("--alias", "aliases", multiple=True, help="Another name (repeatable).")
+@click.option("--kind", default="", help="cluster, district, campus, industrial_complex, …")
+@click.pass_obj
+def taxonomy_add_place_cmd(
+    paths: Paths, name: str, sido: str, sigungu: str, aliases: tuple[str, ...], kind: str
+) -> None:
+    """Append a [[place]] to places.toml: a well-known place that locates a story (판교, 오송)."""
+    from archive.taxonomy_edit import add_place
+
+    _taxonomy_edit(lambda: add_place(paths.taxonomy, name, sido, sigungu, aliases, kind))
+
+
+@cli.command("review")
+@click.option(
+    "--port", default=8001, show_default=True, help="Port on 127.0.0.1 (0: any free one)."
+)
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Serve it until Ctrl-C.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default .cache/review/; never inside the published folder).",
+)
+@click.option("--limit", default=100, show_default=True, help="How many recent articles.")
+@click.pass_obj
+def review_cmd(paths: Paths, port: int, serve: bool, out: Path | None, limit: int) -> None:
+    """Build the editors' review queue (local only) and serve it on 127.0.0.1.
+
+    Recent articles with every tag, its score and the evidence highlighted in the full text,
+    the least certain first (scores nearest the thresholds in site.toml), the tagger's company
+    candidates, and for each row the exact `build.py curate …` command that fixes it.
+    """
+    from itertools import islice
+
+    from archive.candidate_queue import read_candidates
+    from archive.checks import cached_taxonomy
+    from archive.curation import CurationError, load_curation
+    from sitegen.review import (
+        ReviewError,
+        ReviewQueue,
+        build_queue,
+        candidate_rows,
+        check_output_folder,
+        render_review,
+    )
+    from sitegen.serve import serve_forever
+
+    out = out or paths.cache / "review"
+    config = _site_config(paths)
+    prefix = _command_prefix(paths)
+    try:
+        check_output_folder(out, paths.public)
+        curation = load_curation(paths.content / "curation.toml")
+    except (ReviewError, CurationError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    names = {}
+    if (paths.content / "sources.toml").exists():
+        names = {s.key: s.name for s in _sources(paths.content / "sources.toml")}
+    with Store.open(paths.archive) as store:
+        articles = list(islice(store.articles(), limit))
+        tags = store.tags()
+        columns, rows = read_candidates(store)
+    items = build_queue(
+        articles, tags, curation, cached_taxonomy(paths.taxonomy), config, names, prefix
+    )
+    queue = ReviewQueue(
+        items,
+        candidate_rows(columns, rows, prefix),
+        columns,
+        {"region": config.region_threshold, "company": config.company_threshold},
+        prefix,
+    )
+    page = render_review(queue, paths.templates, out)
+    click.echo(f"review queue: {len(items)} articles, {len(queue.candidates)} candidates → {page}")
+    if serve:
+        serve_forever(out, port)
+
+
+def serve_preview(paths: Paths, port: int, out: Path) -> None:
+    """`serve --watch`: render into `out`, serve it, re-render on changes, reload browsers."""
+    import threading
+    from dataclasses import replace
+
+    from sitegen.review import ReviewError, check_output_folder
+    from sitegen.watch import PreviewBuilder, PreviewServer, watch_and_rebuild
+
+    try:
+        check_output_folder(out, paths.public)
+    except ReviewError as exc:
+        raise click.ClickException(str(exc).replace("review queue", "preview")) from exc
+    out.mkdir(parents=True, exist_ok=True)
+    server = PreviewServer(out, port)
+    preview = replace(paths, public=out)
+    store = Store.open(paths.archive)
+
+    def check() -> list[str]:
+        return [p.format(Path.cwd()) for p in content_problems(paths) if p.is_error]
+
+    def render() -> str:
+        report = run_render(preview, store, base_url=server.url, search=False)
+        return f"{report['pages']} pages, {report['written']} written"
+
+    def retag() -> str:
+        report = run_tag(paths, store)
+        return f"re-tagged {report['tagged']} articles"
+
+    builder = PreviewBuilder(paths.taxonomy, check, render, retag)
+    first = builder(set())
+    server.state.publish(first)
+    for problem in first.problems:
+        click.echo(problem, err=True)
+    click.echo(f"preview of {paths.content} at {server.url} (Ctrl-C to stop)", err=False)
+
+    def report(result) -> None:
+        if result.problems:
+            click.echo(f"not rebuilt ({len(result.problems)} error(s)):", err=True)
+            for problem in result.problems:
+                click.echo(f"  {problem}", err=True)
+        else:
+            click.echo(f"rebuilt in {result.seconds:.2f}s: {result.summary}")
+
+    stop = threading.Event()
+    try:
+        watch_and_rebuild(
+            [paths.content, paths.templates], builder, server.state, stop, on_result=report
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.stop()
+        store.close()
 
 
 if __name__ == "__main__":

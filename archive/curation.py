@@ -29,7 +29,8 @@ import tomlkit
 from tomlkit.items import Table
 
 from archive.problems import Problem
-from archive.records import TAG_KINDS, Tag
+from archive.records import TAG_KINDS, Article, Tag
+from archive.store import Store
 from archive.taxonomy import Taxonomy
 from archive.tomlfile import TomlFile, TomlSyntaxError, read_toml, write_text_atomic
 
@@ -110,8 +111,39 @@ class Curation:
         decision = self.decisions.get(article_id)
         return apply_decision(tags, decision) if decision else list(tags)
 
+    @property
+    def pinned(self) -> frozenset[str]:
+        """Ids of the published articles editors pinned (featured)."""
+        return frozenset(i for i, d in self.decisions.items() if d.pin and d.published)
+
     def __len__(self) -> int:
         return len(self.decisions)
+
+
+def curate_articles(
+    articles: Iterable[Article], tags: Mapping[str, list[Tag]], curation: Curation
+) -> tuple[list[Article], dict[str, list[Tag]]]:
+    """The archive as editors decided: unpublished articles dropped, titles and excerpts
+    replaced, tags added and removed. Pure; the archive itself is never changed."""
+    kept: list[Article] = []
+    curated: dict[str, list[Tag]] = {}
+    for article in articles:
+        decision = curation.get(article.id)
+        if decision is None:
+            kept.append(article)
+            curated[article.id] = list(tags.get(article.id, []))
+            continue
+        if not decision.published:
+            continue
+        if decision.title or decision.excerpt:
+            article = replace(
+                article,
+                title=decision.title or article.title,
+                excerpt=decision.excerpt or article.excerpt,
+            )
+        kept.append(article)
+        curated[article.id] = apply_decision(tags.get(article.id, []), decision)
+    return kept, curated
 
 
 # -- applying decisions (pure) ------------------------------------------------------------------
@@ -424,7 +456,8 @@ def edit_curation(path: Path, article_id: str, edit: DecisionEdit, comment: str 
     elif not entry:
         del articles[article_id]
         changes.append("entry removed (nothing left to decide)")
-    write_text_atomic(path, tomlkit.dumps(doc))
+    text = tomlkit.dumps(doc)
+    write_text_atomic(path, text if text.endswith("\n") else text + "\n")
     return changes
 
 
@@ -501,3 +534,23 @@ def _show(value: object) -> str:
 def _one_line(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def find_article(store: Store, ident: str) -> Article:
+    """The archived article an editor means: a full id, an id prefix (6+ characters) or a URL."""
+    ident = ident.strip()
+    found = store.article(ident)
+    if found is not None:
+        return found
+    if len(ident) < 6 and not ident.startswith("http"):
+        raise CurationError(f"{ident!r}: give at least 6 characters of the 기사 ID")
+    rows = store.conn.execute(
+        "SELECT id, title FROM articles WHERE id LIKE ? ORDER BY id LIMIT 6", (ident.lower() + "%",)
+    ).fetchall()
+    if len(rows) > 1:
+        listed = "; ".join(f"{r['id']} {r['title'][:30]}" for r in rows[:5])
+        raise CurationError(f"{ident!r} matches several articles ({listed}): give more characters")
+    raise CurationError(
+        f"no article {ident!r} in {store.path}; the 기사 ID is shown on each article page "
+        "(check --archive if you use another archive)"
+    )

@@ -93,7 +93,8 @@ def read_markdown(path: Path) -> MarkdownFile:
     return split_front_matter(path, text)
 
 
-def _date(value: object) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
+    """A front matter date (TOML date or datetime, or an ISO string), else None."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -115,7 +116,7 @@ def check_meta(doc: MarkdownFile, allowed: tuple[str, ...]) -> list[Problem]:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean {close[0]}?" if close else f"keys: {', '.join(allowed)}"
             problems.append(Problem(doc.path, line, f"unknown front matter key {key!r}", hint))
-        elif key in ("date", "updated") and _date(value) is None:
+        elif key in ("date", "updated") and as_date(value) is None:
             problems.append(
                 Problem(doc.path, line, f"{key} {value!r} is not a date", f"{key} = 2026-11-02")
             )
@@ -167,8 +168,8 @@ def page_meta(doc: MarkdownFile) -> tuple[PageMeta | None, list[Problem]]:
             title=meta["title"].strip(),
             slug=slug,
             description=meta.get("description", "").strip(),
-            date=_date(meta.get("date")),
-            updated=_date(meta.get("updated")),
+            date=as_date(meta.get("date")),
+            updated=as_date(meta.get("updated")),
             menu=meta.get("menu", "").strip(),
             order=meta.get("order", 0),
             draft=meta.get("draft", False),

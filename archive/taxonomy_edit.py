@@ -78,6 +78,11 @@ def _append(doc: tomlkit.TOMLDocument, table_name: str, row: Table) -> None:
         raise TaxonomyEditError(f"'{table_name}' must be written as [[{table_name}]] tables")
 
 
+def _write(path: Path, doc: tomlkit.TOMLDocument) -> None:
+    text = tomlkit.dumps(doc)
+    write_text_atomic(path, text if text.endswith("\n") else text + "\n")
+
+
 def _owner_of(surface: str, taxonomy: Taxonomy) -> Company | None:
     for company in taxonomy.companies:
         if surface == company.name or surface in company.aliases:
@@ -180,7 +185,7 @@ def add_company(folder: Path, new: NewCompany) -> list[str]:
     path = folder / "companies.toml"
     doc = _parse(path)
     _append(doc, "company", row)
-    write_text_atomic(path, tomlkit.dumps(doc))
+    _write(path, doc)
     log.info("%s: added company %s", path, name)
     described = ", ".join(
         f"{key} = {row[key].as_string() if hasattr(row[key], 'as_string') else row[key]}"
@@ -225,7 +230,7 @@ def add_alias(folder: Path, company: str, alias: str) -> list[str]:
             break
     else:  # pragma: no cover - the taxonomy just said it is curated
         raise TaxonomyEditError(f"{target.name} is not in {path}")
-    write_text_atomic(path, tomlkit.dumps(doc))
+    _write(path, doc)
     return [f"+ alias {alias} → {target.name}"]
 
 
@@ -263,7 +268,7 @@ def add_place(
     path = folder / "places.toml"
     doc = _parse(path)
     _append(doc, "place", row)
-    write_text_atomic(path, tomlkit.dumps(doc))
+    _write(path, doc)
     where = f"{sido_key} {sigungu_name}".strip()
     extra = f" (aliases {', '.join(row['aliases'])})" if row["aliases"] else ""
     return [f"+ place {name} → {where}{extra}"]
@@ -295,5 +300,5 @@ def reject_candidate(
         row["reason"] = reason
     row["date"] = today or dt.date.today()
     _append(doc, "rejected", row)
-    write_text_atomic(path, tomlkit.dumps(doc))
+    _write(path, doc)
     return [f"+ rejected {name}" + (f" ({reason})" if reason else "")]

@@ -18,6 +18,7 @@ from sitegen.charts import MonthCount, month_series
 from sitegen.config import SiteConfig
 from sitegen.dates import iso_date, korean_date, kst
 from sitegen.initials import group_by_heading
+from sitegen.pages import Editorial
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,14 @@ class Site:
     other_reports: dict[str, tuple[OtherReport, ...]] = field(default_factory=dict)
     map_data: Mapping | None = None  # content/taxonomy/map.json, for the 시·도 map
     nouns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per article, for search
+    editorial: Editorial = field(default_factory=Editorial)  # content/pages, regions/, companies/
+    pinned: frozenset[str] = frozenset()  # article ids editors pinned (content/curation.toml)
+
+    def pinned_first(self, articles: list[ArticleView]) -> list[ArticleView]:
+        """A list with the pinned articles first, each group in its own order."""
+        if not self.pinned:
+            return articles
+        return sorted(articles, key=lambda a: a.id not in self.pinned)
 
     def region_count(self, region: Region) -> int:
         return len(self.by_region.get(region.key, ()))

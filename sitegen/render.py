@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from archive.curation import Curation, curate_articles
 from archive.store import Store
 from archive.taxonomy import Taxonomy
 from sitegen import routes
@@ -19,6 +20,7 @@ from sitegen.dates import month_label
 from sitegen.feeds import atom_feed, sitemap
 from sitegen.map import map_legend, province_breaks, province_map
 from sitegen.model import Site, build_site, companies_with_articles, groups_with_sidos
+from sitegen.pages import Editorial
 from sitegen.paginator import paginate
 from sitegen.search import article_nouns
 from sitegen.writer import Writer, WriteReport
@@ -67,7 +69,7 @@ def site_pages(site: Site) -> Iterator[Page]:
         "/",
         "index.html",
         {
-            "latest": site.articles[: config.per_page],
+            "latest": site.pinned_first(site.articles)[: config.per_page],
             "regions": region_rows,
             "map": _region_map(site, "home-map"),
             "top_companies": site.top_companies(site.articles),
@@ -114,7 +116,7 @@ def site_pages(site: Site) -> Iterator[Page]:
             continue
         base = routes.region_path(region)
         parent = taxonomy.region_by_key.get(region.sido)
-        for page in paginate(articles, config.per_page, base):
+        for page in paginate(site.pinned_first(articles), config.per_page, base):
             yield Page(
                 page.path,
                 "region.html",
@@ -131,6 +133,7 @@ def site_pages(site: Site) -> Iterator[Page]:
                     "groups": [
                         g for g in taxonomy.groups if region.sido in g.sido and region.level == 1
                     ],
+                    "intro": site.editorial.region_intros.get(region.slug),
                 },
             )
     companies = companies_with_articles(site)
@@ -143,7 +146,7 @@ def site_pages(site: Site) -> Iterator[Page]:
         articles = site.by_company[company.name]
         base = routes.company_path(company)
         region = taxonomy.region_by_key.get(company.region)
-        for page in paginate(articles, config.per_page, base):
+        for page in paginate(site.pinned_first(articles), config.per_page, base):
             yield Page(
                 page.path,
                 "company.html",
@@ -155,6 +158,7 @@ def site_pages(site: Site) -> Iterator[Page]:
                     "feed": routes.feed_path(base),
                     "regions": site.sido_counts(articles),
                     "with_companies": site.top_companies(articles, exclude=company.name),
+                    "intro": site.editorial.company_intros.get(company.slug),
                     "top_topics": site.top_topics(articles),
                 },
             )
@@ -179,6 +183,8 @@ def site_pages(site: Site) -> Iterator[Page]:
                     "top_companies": site.top_companies(articles),
                 },
             )
+    for doc in site.editorial.pages:  # content/pages/*.md
+        yield Page(doc.path, "page.html", {"doc": doc, "title": doc.title, "feed": "/feed.xml"})
     for article in site.articles:
         yield Page(
             article.path,
@@ -310,19 +316,27 @@ def render_site(
     source_names: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
     map_data: Mapping | None = None,
+    curation: Curation | None = None,
+    editorial: Editorial | None = None,
 ) -> RenderReport:
     """Render the whole site into out_dir, writing only files whose bytes changed.
 
     ``map_data`` is content/taxonomy/map.json (:func:`sitegen.map.load_map`); without it the home
-    and /regions/ pages list the 시·도 without the map.
+    and /regions/ pages list the 시·도 without the map. ``curation`` (content/curation.toml) is
+    applied to the archive's articles and tags first: editors' decisions win; ``editorial`` adds
+    content/pages/*.md and the regions' and companies' introductions.
     """
     copies = store.duplicate_groups()
     hidden = {a.id for group in copies.values() for a in group}
     articles = [a for a in store.articles() if a.id not in hidden]
-    site = build_site(articles, store.tags(), taxonomy, config, source_names or {}, copies)
+    curation = curation or Curation()
+    shown, tags = curate_articles(articles, store.tags(), curation)
+    site = build_site(shown, tags, taxonomy, config, source_names or {}, copies)
     site.map_data = map_data
+    site.editorial, site.pinned = editorial or Editorial(), curation.pinned
     site.nouns = article_nouns(store, articles)
     env = make_environment(templates, config)
+    env.globals.update(menu_pages=site.editorial.menu, pinned=site.pinned)
     writer = Writer(out_dir)
     html_paths: list[str] = []
     for count, page in enumerate(site_pages(site), start=1):
