@@ -170,7 +170,11 @@ def test_axe_finds_no_serious_violations_on_any_page_type(browser, site_url, pag
     assert AXE.exists(), "node_modules/axe-core is missing: run bash scripts/setup.sh"
     problems = {}
     for kind, path in page_types.items():
-        for scheme in ("light", "dark"):
+        # Colour contrast differs by scheme: dark mode is checked on the pages with most colours.
+        schemes = (
+            ("light", "dark") if kind in ("home", "region", "article", "search") else ("light",)
+        )
+        for scheme in schemes:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
             page.goto(site_url.rstrip("/") + path)
             if kind == "search":

@@ -90,12 +90,14 @@ def test_article_pages_show_excerpt_and_link_but_not_the_full_text(demo_site):
 
 
 def test_feeds_parse_cleanly(demo_site):
-    for feed in [
-        demo_site["public"] / "feed.xml",
-        *(demo_site["public"] / "regions").glob("*/feed.xml"),
-    ]:
+    public = demo_site["public"]
+    feeds = [public / "feed.xml", *public.glob("regions/*/feed.xml")]
+    feeds += [*public.glob("companies/*/feed.xml"), *public.glob("topics/*/feed.xml")]
+    assert len(feeds) > 20 and any("companies" in f.parts for f in feeds)
+    for feed in feeds:
         parsed = feedparser.parse(feed.read_bytes())
         assert not parsed.bozo, feed
+        assert all(e.published.endswith("+09:00") for e in parsed.entries), feed
 
 
 class _Links(HTMLParser):
@@ -113,7 +115,10 @@ def test_every_internal_link_resolves(demo_site):
     public = demo_site["public"]
     base = "http://127.0.0.1:8000/"
     missing = []
-    for page in public.rglob("*.html"):
+    pages = list(public.rglob("*.html"))
+    for kind in ("regions/groups", "topics", "companies", "search", "archive"):
+        assert any(p.relative_to(public).as_posix().startswith(kind) for p in pages), kind
+    for page in pages:
         parser = _Links()
         parser.feed(page.read_text())
         page_url = base + page.relative_to(public).as_posix()
