@@ -52,8 +52,15 @@ def clean_author(author: str) -> str:
 
 
 def _is_reporter_line(paragraph: str) -> bool:
-    """A short sign-off such as "김민수 기자 minsu@example.kr" or a bare e-mail address."""
-    return len(paragraph) <= 80 and bool(_SIGN_OFF.match(paragraph) or _BARE_EMAIL.match(paragraph))
+    """A short sign-off: "김민수 기자 minsu@example.kr", a bare e-mail address, or any short last
+    line with an address in it ("◎공감언론 뉴시스 minsu@newsis.com")."""
+    if len(paragraph) > 80:
+        return False
+    return bool(
+        _SIGN_OFF.match(paragraph)
+        or _BARE_EMAIL.match(paragraph)
+        or (re.search(_EMAIL, paragraph) and not _SENTENCE_END.search(paragraph))
+    )
 
 
 def excerpt(text: str, limit: int = 160) -> str:

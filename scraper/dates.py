@@ -10,7 +10,11 @@ from email.utils import parsedate_to_datetime
 from archive.records import KST
 
 # Labels that introduce the first-publication time ("입력 2026.11.02 14:30 수정 ...").
-_LABEL = re.compile(r"(?:입력|등록|작성|게재|발행|송고)\s*(?:일시|시간)?\s*[:：]?")
+_LABEL = re.compile(
+    r"(?:기사\s*)?(?:입력|등록|작성|게재|발행|송고|승인)\s*(?:일시|시간|일자|시각|일)?\s*[:：]?"
+)
+# 20261103142201 (og:regDate) or 202611031422: a whole value of 12 or 14 digits.
+_COMPACT = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$")
 _NUMERIC = re.compile(
     r"""
     (?P<y>(?:19|20)\d{2}) \s* (?:[./-]|년) \s* (?P<m>\d{1,2}) \s* (?:[./-]|월) \s*
@@ -36,7 +40,7 @@ def parse_date(text: str | None) -> datetime | None:
     label = _LABEL.search(text)
     if label:
         text = text[label.end() :].strip()
-    for parse in (_iso, _numeric, _rfc822):
+    for parse in (_iso, _compact, _numeric, _rfc822):
         value = parse(text)
         if value is not None and 1990 <= value.year <= 2100:
             return to_kst(value)
@@ -53,6 +57,16 @@ def to_kst(value: datetime) -> datetime:
 def _iso(text: str) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _compact(text: str) -> datetime | None:
+    match = _COMPACT.match(text)
+    if match is None:
+        return None
+    try:
+        return datetime(*(int(part or 0) for part in match.groups()))
     except ValueError:
         return None
 

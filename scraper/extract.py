@@ -12,9 +12,10 @@ import trafilatura
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
 from bs4.element import ProcessingInstruction
 
+from scraper.boilerplate import drop_furniture_lines, link_texts, strip_furniture
 from scraper.cleanup import clean_article_text, clean_author, excerpt
 from scraper.dates import parse_date
-from scraper.metadata import labelled_date, page_metadata
+from scraper.metadata import page_date, page_metadata
 from scraper.text import normalise_space
 from scraper.urls import canonical_url
 
@@ -67,7 +68,7 @@ def extract_article(
     published = (
         parse_date(_selected_date(soup, selectors.get("date")))
         or meta.published
-        or labelled_date(soup)
+        or page_date(soup, meta.title)
     )
     author = _selected_text(soup, selectors.get("author")) or meta.author
     text = ""
@@ -171,12 +172,14 @@ def _enclosing_block(item: NavigableString, root: Tag) -> Tag:
 
 
 def generic_text(html: str, url: str) -> str:
-    """The main text of a page by trafilatura (precision first, recall as a second try)."""
+    """The main text of a page by trafilatura (precision first, recall as a second try), read
+    after the page furniture is stripped and without the lines that are furniture."""
     options: dict[str, Any] = {"include_comments": False, "include_tables": False, "url": url}
-    text = trafilatura.extract(html, favor_precision=True, **options)
+    cleaned = strip_furniture(html)
+    text = trafilatura.extract(cleaned, favor_precision=True, **options)
     if not text:
-        text = trafilatura.extract(html, favor_recall=True, **options)
+        text = trafilatura.extract(cleaned, favor_recall=True, **options)
     if not text:
         return ""
-    lines = (normalise_space(line) for line in text.splitlines())
-    return "\n\n".join(line for line in lines if line)
+    lines = [normalise_space(line) for line in text.splitlines()]
+    return "\n\n".join(drop_furniture_lines(lines, link_texts(html)))
