@@ -610,7 +610,7 @@ def _command_prefix(paths: Paths) -> str:
 
     def here(path: Path) -> str:
         try:
-            return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+            return str(Path(path).absolute().relative_to(Path.cwd()))
         except ValueError:
             return str(path)
 
@@ -784,10 +784,11 @@ def candidates_cmd(ctx: click.Context, limit: int) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from archive.candidate_queue import read_candidates
+    from archive.taxonomy_edit import rejected_names
 
     paths: Paths = ctx.obj
     with Store.open(paths.archive) as store:
-        columns, rows = read_candidates(store, limit)
+        columns, rows = read_candidates(store, limit, skip=rejected_names(paths.taxonomy))
     if not columns:
         click.echo("no candidates table in this archive yet (the tag stage's discovery fills it)")
         return
@@ -932,6 +933,7 @@ def review_cmd(paths: Paths, port: int, serve: bool, out: Path | None, limit: in
     from archive.candidate_queue import read_candidates
     from archive.checks import cached_taxonomy
     from archive.curation import CurationError, load_curation
+    from archive.taxonomy_edit import rejected_names
     from sitegen.review import (
         ReviewError,
         ReviewQueue,
@@ -956,7 +958,7 @@ def review_cmd(paths: Paths, port: int, serve: bool, out: Path | None, limit: in
     with Store.open(paths.archive) as store:
         articles = list(islice(store.articles(), limit))
         tags = store.tags()
-        columns, rows = read_candidates(store)
+        columns, rows = read_candidates(store, skip=rejected_names(paths.taxonomy))
     items = build_queue(
         articles, tags, curation, cached_taxonomy(paths.taxonomy), config, names, prefix
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Collection
 
 from archive.store import Store
 
@@ -28,19 +29,41 @@ def _columns(store: Store) -> tuple[str, ...]:
     return tuple(row[1] for row in store.conn.execute("PRAGMA table_info(candidates)"))
 
 
-def read_candidates(store: Store, limit: int = 200) -> tuple[tuple[str, ...], list[dict]]:
-    """(columns, rows) of the candidates table, most frequent first; ((), []) without one."""
+def read_candidates(
+    store: Store, limit: int = 200, skip: Collection[str] = ()
+) -> tuple[tuple[str, ...], list[dict]]:
+    """(columns, rows) of the candidates, most frequent first, without the names in `skip`
+    (rejected by editors); ((), []) when the archive has no candidates table.
+
+    One row per (name, article) is summarised per name: articles, an example sentence, cues.
+    """
     if not _has_table(store):
         return (), []
     columns = _columns(store)
-    count = next((c for c in COUNT_COLUMNS if c in columns), None)
-    order = f' ORDER BY "{count}" DESC' if count else ""
+    if {"name", "article_id", "sentence"} <= set(columns):
+        cue = ", group_concat(DISTINCT cue) AS cues" if "cue" in columns else ""
+        query = (
+            "SELECT name, count(DISTINCT article_id) AS articles, min(sentence) AS example"
+            f"{cue} FROM candidates GROUP BY name ORDER BY articles DESC, name"
+        )
+    else:
+        count = next((c for c in COUNT_COLUMNS if c in columns), None)
+        query = "SELECT * FROM candidates" + (f' ORDER BY "{count}" DESC' if count else "")
     try:
-        cursor = store.conn.execute(f"SELECT * FROM candidates{order} LIMIT ?", (limit,))
+        cursor = store.conn.execute(query)
     except sqlite3.DatabaseError as exc:
         log.warning("%s: cannot read candidates (%s)", store.path, exc)
         return (), []
-    return columns, [dict(zip(columns, row, strict=True)) for row in cursor]
+    names = tuple(d[0] for d in cursor.description)
+    rows = []
+    for row in cursor:
+        record = dict(zip(names, row, strict=True))
+        if str(record.get("name", "")) in skip:
+            continue
+        rows.append(record)
+        if len(rows) >= limit:
+            break
+    return names, rows
 
 
 def forget_candidate(store: Store, name: str) -> int:
