@@ -8,6 +8,7 @@ steps are in `reading`); every archive read and write happens on the calling thr
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -87,7 +88,7 @@ def build_article(source: Source, item: FeedItem, page: Extracted) -> Article | 
             f"for source {source.key!r}",
         )
     # A page title that merely decorates the feed's ("<title> > 뉴스 | 매체명") loses to it.
-    title = item.title if item.title and item.title in page.title else page.title or item.title
+    title = item.title if decorates(page.title, item.title) else page.title or item.title
     if not title:
         return Failure(source.key, item.link, "extract", "no title in the page or the feed")
     return Article(
@@ -101,6 +102,21 @@ def build_article(source: Source, item: FeedItem, page: Extracted) -> Article | 
         fetched=now_kst(),
         original_url=item.original_link,
     )
+
+
+def decorates(page_title: str, feed_title: str) -> bool:
+    """True when `page_title` is `feed_title` plus a site or section label before or after it,
+    set off by a separator ("제목 > 뉴스 | 매체", "[경제] 제목", "매체 :: 제목")."""
+    if not feed_title or feed_title == page_title or feed_title not in page_title:
+        return False
+    before, _, after = page_title.partition(feed_title)
+    return (not after or _DECORATION_AFTER.match(after) is not None) and (
+        not before or _DECORATION_BEFORE.search(before) is not None
+    )
+
+
+_DECORATION_AFTER = re.compile(r"^\s*(?:[|>:<»·\-–—]|::)")
+_DECORATION_BEFORE = re.compile(r"(?:[|>:<»·\-–—\]]|::)\s*$")
 
 
 # -- the run (archive access on this thread only) ------------------------------------------

@@ -68,6 +68,11 @@ def parse_feed(data: str | bytes, url: str, content_type: str | None = None) -> 
             log.info("%s: skipped an entry without an http(s) link (%r)", url, entry.get("title"))
         elif item.link not in items:
             items[item.link] = item
+    if parsed.get("bozo") and not items:
+        raise FeedError(
+            f"{url}: not a readable RSS/Atom feed ({parsed.get('bozo_exception')}); "
+            "no entry with a link could be read: check the source URL"
+        )
     return list(items.values())
 
 

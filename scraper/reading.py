@@ -92,7 +92,7 @@ def _parse_listing(
         return parse_feed(response.body, response.url, response.content_type)
     if source.kind == "html":
         mime = _mime(response)
-        if mime not in (*HTML_TYPES, ""):
+        if mime not in PAGE_TYPES:
             raise FeedError(f"{response.url}: a list page must be HTML, the server sent {mime}")
         html = decode_html(response.body, response.content_type)
         return parse_list_page(html, response.url, source.list_selectors)
