@@ -3,6 +3,7 @@ group and month, and the per-page figures (top companies, monthly counts, relate
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -146,17 +147,33 @@ class Site:
         return month_series((a.published for a in articles), months)
 
     def related(self, article: ArticleView, limit: int = 5) -> list[ArticleView]:
-        """Other articles sharing a company, a topic or a 시·도 with this one, newest first."""
+        """Other articles sharing a company, a topic or a 시·도 with this one: the `limit`
+        closest in time (earlier ones first, later ones when too few), shown newest first.
+
+        Closeness in time keeps the list stable: news arriving later does not change the related
+        articles of older pages, so an incremental render re-renders only the pages it touches.
+        Each shared list is sorted newest first, so only `limit` neighbours per list are read.
+        """
         keys = {("company", link.key) for link in article.companies}
         keys |= {("topic", link.key) for link in article.topics}
         keys |= {("region", link.key) for link in article.sidos}
-        pool: dict[str, ArticleView] = {}
+        index = {"company": self.by_company, "topic": self.by_topic, "region": self.by_region}
+        target = article.sort_key
+        older: dict[str, ArticleView] = {}
+        newer: dict[str, ArticleView] = {}
         for kind, key in sorted(keys):
-            index = {"company": self.by_company, "topic": self.by_topic, "region": self.by_region}
-            for other in index[kind].get(key, []):
-                if other.id != article.id:
-                    pool[other.id] = other
-        return sorted(pool.values(), key=lambda v: v.sort_key)[:limit]
+            items = index[kind].get(key, [])
+            at = bisect_left(items, target, key=_sort_key)
+            after = at + 1 if at < len(items) and items[at].id == article.id else at
+            for other in items[after : after + limit]:
+                older[other.id] = other
+            for other in items[max(0, at - limit) : at]:
+                newer[other.id] = other
+        chosen = sorted(older.values(), key=_sort_key)[:limit]
+        if len(chosen) < limit:
+            closest_newer = sorted(newer.values(), key=_sort_key, reverse=True)
+            chosen += closest_newer[: limit - len(chosen)]
+        return sorted(chosen, key=_sort_key)
 
     def company_index(self) -> list[tuple[str, list[tuple[Company, int]]]]:
         """Companies with articles under ㄱ–ㅎ, A–Z and # headings."""
@@ -168,6 +185,10 @@ class Site:
         rows = [(t, len(self.by_topic.get(name, ()))) for name, t in self.topics.items()]
         rows = [(t, n) for t, n in rows if n]
         return sorted(rows, key=lambda row: (-row[1], row[0].name))
+
+
+def _sort_key(view: ArticleView) -> tuple[float, str]:
+    return view.sort_key
 
 
 def _top(

@@ -6,6 +6,7 @@ import logging
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -18,6 +19,8 @@ from sitegen.charts import chart_table, monthly_chart
 from sitegen.config import SiteConfig
 from sitegen.dates import month_label
 from sitegen.feeds import atom_feed, sitemap
+from sitegen.fingerprint import FingerprintFile, PageFingerprints
+from sitegen.incremental import render_pages, write_outputs
 from sitegen.map import map_legend, province_breaks, province_map
 from sitegen.model import Site, build_site, companies_with_articles, groups_with_sidos
 from sitegen.pages import Editorial
@@ -98,13 +101,14 @@ def site_pages(site: Site) -> Iterator[Page]:
     for group, _count in groups:
         articles = site.by_group.get(group.name, [])
         base = routes.group_path(group)
+        group_sidos = site.group_sidos(group)  # once per list, not once per page
         for page in paginate(articles, config.per_page, base):
             yield Page(
                 page.path,
                 "group.html",
                 {
                     "group": group,
-                    "sidos": site.group_sidos(group),
+                    "sidos": group_sidos,
                     "page": page,
                     "title": group.name,
                     "feed": "/feed.xml",
@@ -116,6 +120,9 @@ def site_pages(site: Site) -> Iterator[Page]:
             continue
         base = routes.region_path(region)
         parent = taxonomy.region_by_key.get(region.sido)
+        sigungu = site.sigungu_counts(region) if region.level == 1 else []
+        top_companies, top_topics = site.top_companies(articles), site.top_topics(articles)
+        monthly = site.monthly(articles)
         for page in paginate(site.pinned_first(articles), config.per_page, base):
             yield Page(
                 page.path,
@@ -126,10 +133,10 @@ def site_pages(site: Site) -> Iterator[Page]:
                     "page": page,
                     "title": region.key,
                     "feed": routes.feed_path(base),
-                    "sigungu": site.sigungu_counts(region) if region.level == 1 else [],
-                    "top_companies": site.top_companies(articles),
-                    "top_topics": site.top_topics(articles),
-                    "monthly": site.monthly(articles),
+                    "sigungu": sigungu,
+                    "top_companies": top_companies,
+                    "top_topics": top_topics,
+                    "monthly": monthly,
                     "groups": [
                         g for g in taxonomy.groups if region.sido in g.sido and region.level == 1
                     ],
@@ -146,6 +153,9 @@ def site_pages(site: Site) -> Iterator[Page]:
         articles = site.by_company[company.name]
         base = routes.company_path(company)
         region = taxonomy.region_by_key.get(company.region)
+        sidos = site.sido_counts(articles)
+        with_companies = site.top_companies(articles, exclude=company.name)
+        top_topics = site.top_topics(articles)
         for page in paginate(site.pinned_first(articles), config.per_page, base):
             yield Page(
                 page.path,
@@ -156,10 +166,10 @@ def site_pages(site: Site) -> Iterator[Page]:
                     "page": page,
                     "title": company.name,
                     "feed": routes.feed_path(base),
-                    "regions": site.sido_counts(articles),
-                    "with_companies": site.top_companies(articles, exclude=company.name),
+                    "regions": sidos,
+                    "with_companies": with_companies,
                     "intro": site.editorial.company_intros.get(company.slug),
-                    "top_topics": site.top_topics(articles),
+                    "top_topics": top_topics,
                 },
             )
     yield Page(
@@ -170,6 +180,7 @@ def site_pages(site: Site) -> Iterator[Page]:
     for topic, _count in site.topic_rows():
         articles = site.by_topic[topic.name]
         base = topic.path
+        sidos, top_companies = site.sido_counts(articles), site.top_companies(articles)
         for page in paginate(articles, config.per_page, base):
             yield Page(
                 page.path,
@@ -179,8 +190,8 @@ def site_pages(site: Site) -> Iterator[Page]:
                     "page": page,
                     "title": topic.name,
                     "feed": routes.feed_path(base),
-                    "sidos": site.sido_counts(articles),
-                    "top_companies": site.top_companies(articles),
+                    "sidos": sidos,
+                    "top_companies": top_companies,
                 },
             )
     for doc in site.editorial.pages:  # content/pages/*.md
@@ -249,16 +260,18 @@ def _region_map(site: Site, id_prefix: str) -> dict[str, object] | None:
     }
 
 
-def feed_outputs(site: Site) -> Iterator[tuple[str, bytes]]:
+def feed_outputs(site: Site) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """Every Atom feed, built lazily: a feed whose inputs did not change is never generated."""
     config, taxonomy = site.config, site.taxonomy
-    yield "feed.xml", atom_feed(config, config.title, "/", "/feed.xml", site.articles)
+    yield "feed.xml", partial(atom_feed, config, config.title, "/", "/feed.xml", site.articles)
     for region in taxonomy.regions:
         articles = site.by_region.get(region.key)
         if articles or region.level == 1:
             base = routes.region_path(region)
             yield (
                 routes.feed_path(base).lstrip("/"),
-                atom_feed(
+                partial(
+                    atom_feed,
                     config,
                     f"{config.title} — {region.key}",
                     base,
@@ -270,7 +283,8 @@ def feed_outputs(site: Site) -> Iterator[tuple[str, bytes]]:
         base = routes.company_path(company)
         yield (
             routes.feed_path(base).lstrip("/"),
-            atom_feed(
+            partial(
+                atom_feed,
                 config,
                 f"{config.title} — {company.name}",
                 base,
@@ -281,7 +295,8 @@ def feed_outputs(site: Site) -> Iterator[tuple[str, bytes]]:
     for topic, _count in site.topic_rows():
         yield (
             routes.feed_path(topic.path).lstrip("/"),
-            atom_feed(
+            partial(
+                atom_feed,
                 config,
                 f"{config.title} — {topic.name}",
                 topic.path,
@@ -297,6 +312,9 @@ class RenderReport:
     written: int
     unchanged: int
     removed: int
+    rendered: int = 0  # pages and feeds made again because their inputs changed
+    skipped: int = 0  # pages and feeds whose fingerprint was unchanged (not rendered)
+    workers: int = 1
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -304,6 +322,9 @@ class RenderReport:
             "written": self.written,
             "unchanged": self.unchanged,
             "removed": self.removed,
+            "rendered": self.rendered,
+            "skipped": self.skipped,
+            "workers": self.workers,
         }
 
 
@@ -338,21 +359,17 @@ def render_site(
     env = make_environment(templates, config)
     env.globals.update(menu_pages=site.editorial.menu, pinned=site.pinned)
     writer = Writer(out_dir)
-    html_paths: list[str] = []
-    for count, page in enumerate(site_pages(site), start=1):
-        html = env.get_template(page.template).render(page_path=page.path, **page.context)
-        writer.write(routes.output_file(page.path), html.encode("utf-8"))
-        html_paths.append(page.path)
-        if progress and count % 100 == 0:
-            progress(count)
+    stored = FingerprintFile(out_dir)  # what the last render made each file from
+    fingerprints = PageFingerprints(env)
+    pages = render_pages(site_pages(site), env, writer, fingerprints, stored, progress)
+    html_paths = pages.html_paths
     writer.write(
         "404.html",
         env.get_template("404.html")
         .render(page_path="/404.html", title="페이지를 찾을 수 없습니다", feed="/feed.xml")
         .encode("utf-8"),
     )
-    for relative, data in feed_outputs(site):
-        writer.write(relative, data)
+    feeds = write_outputs(feed_outputs(site), writer, fingerprints, stored)
     writer.write("sitemap.xml", sitemap(config, html_paths))
     writer.write(
         "robots.txt",
@@ -360,6 +377,7 @@ def render_site(
     )
     _copy_static(templates / "static", writer)
     report: WriteReport = writer.finish()
+    stored.save()
     log.info(
         "rendered %d files: %d written, %d unchanged, %d removed",
         len(report.files),
@@ -367,7 +385,15 @@ def render_site(
         report.unchanged,
         report.removed,
     )
-    return RenderReport(len(html_paths), report.written, report.unchanged, report.removed)
+    return RenderReport(
+        len(html_paths),
+        report.written,
+        report.unchanged,
+        report.removed,
+        rendered=pages.rendered + feeds.rendered,
+        skipped=pages.skipped + feeds.skipped,
+        workers=pages.workers,
+    )
 
 
 def _copy_static(folder: Path, writer: Writer) -> None:

@@ -45,14 +45,20 @@ class Writer:
             if path.exists() and path.read_bytes() == data:
                 self.report.unchanged += 1
                 return
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temp, path)
+            replace_file(path, data)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         self.report.written += 1
+
+    def keep(self, relative: str) -> bool:
+        """Count a file as made by this render without rewriting it; False when it is missing."""
+        parts = relative.split("/")
+        path = self.out_dir.joinpath(*parts) if ".." not in parts else self.target(relative)
+        if not path.is_file():
+            return False
+        self.report.files.add(relative)
+        self.report.unchanged += 1
+        return True
 
     def finish(self) -> WriteReport:
         """Remove files the previous render wrote that this one did not; save the manifest."""
@@ -71,8 +77,21 @@ class Writer:
                 _prune_empty(path.parent, self.out_dir)
         data = json.dumps(sorted(self.report.files), ensure_ascii=False, indent=0).encode()
         if not manifest.exists() or manifest.read_bytes() != data:
-            manifest.write_bytes(data)
+            replace_file(manifest, data)  # a killed render leaves the old manifest whole
         return self.report
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a file atomically: a temp file beside it, then one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _prune_empty(folder: Path, root: Path) -> None:

@@ -1,0 +1,293 @@
+"""Dependency fingerprints of output pages: the records they show, their templates, the config.
+
+A page's fingerprint is a digest of everything its bytes are made from: the template and every
+template it extends or includes, the page's context (the article views, regions, companies and
+pages it shows), the site config and template globals, and the source of the `sitegen` package
+itself (so that a code change re-renders everything). A page whose fingerprint is unchanged since
+the last render, and whose file is still there, need not be rendered again.
+
+Fingerprints of the last render live beside the writer's manifest in `.sitegen-fingerprints.json`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import pickle
+from collections.abc import Callable, Iterable, Mapping
+from io import BytesIO
+from operator import attrgetter
+from pathlib import Path
+
+from jinja2 import Environment, TemplateNotFound, meta
+
+from sitegen.writer import replace_file
+
+log = logging.getLogger(__name__)
+
+FINGERPRINTS = ".sitegen-fingerprints.json"
+FORMAT = 1  # bump when the way fingerprints are computed changes
+_DIGEST = 16
+
+
+class Unfingerprintable(Exception):
+    """A page's context holds a value with no stable digest (a function, a generator…)."""
+
+
+def _blake(data: bytes = b"") -> hashlib.blake2b:
+    return hashlib.blake2b(data, digest_size=_DIGEST)
+
+
+_FIELDS: dict[type, Callable[[object], tuple] | None] = {}
+
+
+def _field_values(cls: type) -> Callable[[object], tuple] | None:
+    """A fast getter of a dataclass's field values as a tuple (None for other classes)."""
+    if cls not in _FIELDS:
+        getter: Callable[[object], tuple] | None = None
+        if dataclasses.is_dataclass(cls):
+            names = [f.name for f in dataclasses.fields(cls)]
+            if len(names) > 1:
+                getter = attrgetter(*names)
+            elif names:
+                one = attrgetter(names[0])
+                getter = lambda obj: (one(obj),)  # noqa: E731
+            else:
+                getter = lambda obj: ()  # noqa: E731
+        _FIELDS[cls] = getter
+    return _FIELDS[cls]
+
+
+def _record_digest(digest: bytes) -> bytes:
+    """Stands for a record in a pickled context (referenced by name, never called)."""
+    return digest
+
+
+class _ContextPickler(pickle.Pickler):
+    """Pickles a value with every dataclass instance replaced by its memoised digest."""
+
+    def __init__(self, buffer: BytesIO, records: Fingerprinter) -> None:
+        super().__init__(buffer, protocol=5)
+        self.fast = True  # no memo: the bytes depend on values only, not on object sharing
+        self.records = records
+
+    def reducer_override(self, obj: object) -> object:
+        if _field_values(type(obj)) is None:
+            return NotImplemented
+        return (_record_digest, (self.records.record(obj),))
+
+
+class Fingerprinter:
+    """Digests of page contexts. A context is pickled in one go (values only, no memo), with each
+    dataclass instance (article view, region, company, page slice…) replaced by its digest, which
+    is computed once per render and memoised by identity: a list of twenty article views costs
+    twenty dictionary look-ups, not twenty serialisations.
+
+    Sets are pickled in iteration order, which for strings changes between processes: a context
+    holding a set gets a fingerprint that rarely repeats, so its page is simply rendered again.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, bytes]] = {}
+
+    def _pickled(self, value: object) -> bytes:
+        buffer = BytesIO()
+        try:
+            _ContextPickler(buffer, self).dump(value)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+            raise Unfingerprintable(f"{type(value).__qualname__}: {exc}") from exc
+        return buffer.getvalue()
+
+    def digest(self, value: object) -> bytes:
+        """A stable digest of a value; Unfingerprintable when it has none."""
+        return _blake(self._pickled(value)).digest()
+
+    def record(self, value: object) -> bytes:
+        """The digest of a dataclass instance, from its class and field values (memoised)."""
+        key = id(value)
+        known = self._memo.get(key)
+        if known is not None and known[0] is value:
+            return known[1]
+        cls = type(value)
+        values = _FIELDS[cls](value)  # type: ignore[misc]  # filled by reducer_override
+        h = _blake(f"{cls.__module__}.{cls.__qualname__}".encode())
+        h.update(self._pickled(values))
+        digest = h.digest()
+        self._memo[key] = (value, digest)  # holding the value keeps its id from being reused
+        return digest
+
+
+# -- what every page shares ------------------------------------------------------------------
+def source_digest(paths: Iterable[Path]) -> bytes:
+    """Digest of files' names and bytes (the sitegen code, static assets)."""
+    h = _blake(b"files")
+    for path in sorted(paths):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.digest()
+
+
+def code_digest() -> bytes:
+    """Digest of the sitegen package's source: a code change re-renders every page."""
+    here = Path(__file__).resolve().parent
+    return source_digest(here.glob("*.py"))
+
+
+class TemplateDigests:
+    """Digest of each template together with every template it extends, includes or imports."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self._sources: dict[str, str] = {}
+        self._refs: dict[str, set[str] | None] = {}
+        self._digests: dict[str, bytes] = {}
+
+    def _source(self, name: str) -> str:
+        if name not in self._sources:
+            loader = self.env.loader
+            if loader is None:
+                raise TemplateNotFound(name)
+            self._sources[name] = loader.get_source(self.env, name)[0]
+        return self._sources[name]
+
+    def _direct(self, name: str) -> set[str] | None:
+        """Templates `name` refers to; None when one of them is computed at render time."""
+        if name not in self._refs:
+            refs = meta.find_referenced_templates(self.env.parse(self._source(name)))
+            found: set[str] = set()
+            dynamic = False
+            for ref in refs:
+                if ref is None:
+                    dynamic = True
+                else:
+                    found.add(ref)
+            self._refs[name] = None if dynamic else found
+        return self._refs[name]
+
+    def closure(self, name: str) -> list[str]:
+        """`name` and every template it depends on, sorted; all templates if any is dynamic."""
+        seen: set[str] = set()
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            refs = self._direct(current)
+            if refs is None:
+                return sorted(self.env.list_templates())
+            stack.extend(refs - seen)
+        return sorted(seen)
+
+    def digest(self, name: str) -> bytes:
+        if name not in self._digests:
+            h = _blake(b"templates")
+            for dependency in self.closure(name):
+                try:
+                    source = self._source(dependency)
+                except TemplateNotFound:
+                    source = "\0missing"
+                h.update(dependency.encode() + b"\0" + source.encode("utf-8") + b"\0")
+            self._digests[name] = h.digest()
+        return self._digests[name]
+
+
+def globals_digest(env: Environment, fingerprinter: Fingerprinter) -> bytes:
+    """Digest of the template globals that are data (the site config…); functions are code."""
+    h = _blake(b"globals")
+    for name in sorted(env.globals):
+        value = env.globals[name]
+        if callable(value):
+            h.update(name.encode() + b"=callable")
+            continue
+        h.update(name.encode() + b"=")
+        try:
+            h.update(fingerprinter.digest(value))
+        except Unfingerprintable as exc:  # unknown data: never skip a page rather than guess
+            log.warning(
+                "template global %r has no stable digest (%s); rendering every page", name, exc
+            )
+            h.update(os.urandom(16))
+    return h.digest()
+
+
+class PageFingerprints:
+    """Computes each output's fingerprint from its template and context under one shared salt."""
+
+    def __init__(self, env: Environment, extra: bytes = b"") -> None:
+        self.records = Fingerprinter()
+        self.templates = TemplateDigests(env)
+        salt = _blake(b"v%d" % FORMAT)
+        salt.update(code_digest())
+        salt.update(globals_digest(env, self.records))
+        salt.update(extra)
+        self.salt = salt.digest()
+
+    def page(self, path: str, template: str, context: Mapping[str, object]) -> str | None:
+        """The fingerprint of a page, or None when its context cannot be digested."""
+        try:
+            h = _blake(self.salt)
+            h.update(self.templates.digest(template))
+            h.update(path.encode() + b"\0")
+            h.update(self.records.digest(context))
+        except Unfingerprintable as exc:
+            log.debug("%s: rendered every time (%s)", path, exc)
+            return None
+        return h.hexdigest()
+
+    def value(self, label: str, *values: object) -> str | None:
+        """The fingerprint of a non-template output (a feed) from the values it is made of."""
+        try:
+            h = _blake(self.salt)
+            h.update(label.encode() + b"\0")
+            h.update(self.records.digest(values))
+        except Unfingerprintable as exc:
+            log.debug("%s: rebuilt every time (%s)", label, exc)
+            return None
+        return h.hexdigest()
+
+
+# -- persistence -----------------------------------------------------------------------------
+class FingerprintFile:
+    """The fingerprints of the last complete render, by output file, beside the manifest."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / FINGERPRINTS
+        self.previous = self._load()
+        self.current: dict[str, str] = {}
+
+    def _load(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("%s: unreadable (%s); every page will be rendered", self.path, exc)
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {}
+        files = data.get("files")
+        return dict(files) if isinstance(files, dict) else {}
+
+    def unchanged(self, relative: str, fingerprint: str | None) -> bool:
+        """True when `relative` was made from the same inputs last time."""
+        return fingerprint is not None and self.previous.get(relative) == fingerprint
+
+    def record(self, relative: str, fingerprint: str | None) -> None:
+        if fingerprint is not None:
+            self.current[relative] = fingerprint
+
+    def save(self) -> None:
+        """Write this render's fingerprints (after every file is in place; atomically)."""
+        data = json.dumps(
+            {"format": FORMAT, "files": dict(sorted(self.current.items()))},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+        replace_file(self.path, data)
+
+    def forget(self) -> None:
+        """Drop the stored fingerprints (the next render renders every page)."""
+        self.path.unlink(missing_ok=True)
