@@ -155,8 +155,8 @@ def run_render(
     source_names: dict[str, str] | None = None,
     search: bool = True,
 ) -> dict:
+    from archive.checks import cached_taxonomy
     from archive.curation import load_curation
-    from archive.taxonomy import load_taxonomy
     from sitegen.map import load_map
     from sitegen.pages import load_editorial
     from sitegen.render import render_site
@@ -169,7 +169,7 @@ def run_render(
         names = {s.key: s.name for s in _sources(default_sources)}
     report = render_site(
         store,
-        load_taxonomy(paths.taxonomy),
+        cached_taxonomy(paths.taxonomy),  # reused by the live preview while unchanged
         config,
         paths.templates,
         paths.public,
