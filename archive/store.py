@@ -34,6 +34,23 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _article_values(article: Article) -> dict[str, object]:
+    """An article as the named parameters of the articles upsert."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "source": article.source,
+        "title": article.title,
+        "text": article.text,
+        "excerpt": article.excerpt,
+        "author": article.author,
+        "published": _iso(article.published),
+        "fetched": _iso(article.fetched),
+        "original_url": article.original_url,
+        "content_hash": article.hash,
+    }
+
+
 def _evidence_json(evidence: Iterable[Evidence]) -> str:
     return json.dumps([asdict(e) for e in evidence], ensure_ascii=False, separators=(",", ":"))
 
@@ -136,8 +153,30 @@ class Store:
             "content_hash": article.hash,
         }
         with self.transaction() as conn:
+            self._upsert_article(conn, values)
+        return "new" if row is None else "updated"
+
+    def save_collected(self, article: Article, signature: bytes, page_url: str = "") -> str:
+        """`save_article`, its MinHash signature and forgetting `page_url`'s earlier failures,
+        in one transaction (the collector's write per page)."""
+        row = self.conn.execute(
+            "SELECT content_hash FROM articles WHERE url = ?", (article.url,)
+        ).fetchone()
+        if row is not None and row["content_hash"] == article.hash:
+            return "unchanged"
+        with self.transaction() as conn:
+            self._upsert_article(conn, _article_values(article))
             conn.execute(
-                """INSERT INTO articles (id, url, source, title, text, excerpt, author, published,
+                "INSERT OR REPLACE INTO article_signatures (article_id, minhash) VALUES (?, ?)",
+                (article.id, signature),
+            )
+            conn.execute("DELETE FROM page_failures WHERE url = ?", (page_url or article.url,))
+        return "new" if row is None else "updated"
+
+    @staticmethod
+    def _upsert_article(conn: sqlite3.Connection, values: dict[str, object]) -> None:
+        conn.execute(
+            """INSERT INTO articles (id, url, source, title, text, excerpt, author, published,
                        fetched, original_url, content_hash)
                    VALUES (:id, :url, :source, :title, :text, :excerpt, :author, :published,
                        :fetched, :original_url, :content_hash)
@@ -147,9 +186,8 @@ class Store:
                        fetched = excluded.fetched, content_hash = excluded.content_hash,
                        tagged_with = CASE WHEN articles.tagged_with = 'import'
                                           THEN 'import' ELSE '' END""",
-                values,
-            )
-        return "new" if row is None else "updated"
+            values,
+        )
 
     def _article(self, row: sqlite3.Row) -> Article:
         return Article(

@@ -53,13 +53,15 @@ _SENTENCE_FINAL = re.compile(r"[.!?。…\"'”’)\]」』>]$")
 EDGE_LABEL_CHARS = 30  # a line this short without a sentence end, at the top or bottom, is a label
 
 
-def strip_furniture(html: str) -> str:
-    """`html` without the page furniture (see the module docstring), serialised again."""
+def strip_furniture(html: str) -> tuple[lxml.html.HtmlElement | None, frozenset[str]]:
+    """The page's tree without its furniture (see the module docstring), and the texts of all
+    its links (read before anything is removed); (None, ∅) when the page does not parse."""
     try:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
-        return html
+        return None, frozenset()
     etree.strip_elements(root, etree.Comment, "script", "style", "noscript", with_tail=False)
+    links = frozenset(t for a in root.iter("a") if len(t := _text(a)) >= 2)
     total = len(_text(root)) or 1
     doomed = [
         node
@@ -74,7 +76,7 @@ def strip_furniture(html: str) -> str:
             continue
         node.drop_tree()
     unwrap_layout_tables(root)
-    return lxml.html.tostring(root, encoding="unicode")
+    return root, links
 
 
 def unwrap_layout_tables(root: etree._Element) -> None:
@@ -125,16 +127,6 @@ def _holds_article_text(node: etree._Element, total: int) -> bool:
 
 def _text(node: etree._Element) -> str:
     return normalise_space(node.text_content())
-
-
-def link_texts(html: str) -> frozenset[str]:
-    """The normalised texts of the page's links (headlines in sidebars and related boxes)."""
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return frozenset()
-    texts = (normalise_space(a.text_content()) for a in root.iter("a"))
-    return frozenset(t for t in texts if len(t) >= 2)
 
 
 def drop_furniture_lines(lines: Iterable[str], links: frozenset[str] = frozenset()) -> list[str]:

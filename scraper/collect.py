@@ -308,7 +308,7 @@ class _Run:
             self.finish(current)
 
     def store_article(self, report: SourceReport, article: Article, outcome: PageOutcome) -> None:
-        result = self.store.save_article(article)
+        result = self.store.save_collected(article, outcome.signature, outcome.item.link)
         if result == "unchanged":
             report.skipped += 1
             return
@@ -316,9 +316,6 @@ class _Run:
             report.new += 1
         else:
             report.updated += 1
-        if outcome.signature:
-            self.store.save_signature(article.id, outcome.signature)
-        self.store.clear_page_failure(outcome.item.link)
         self.stored.append(article.id)
 
     def finish(self, current: _SourceRun) -> None:

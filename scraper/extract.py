@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import trafilatura
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
 from bs4.element import ProcessingInstruction
 
-from scraper.boilerplate import drop_furniture_lines, link_texts, strip_furniture
+from scraper.boilerplate import drop_furniture_lines, strip_furniture
 from scraper.cleanup import clean_article_text, clean_author, excerpt
 from scraper.dates import parse_date
 from scraper.metadata import page_date, page_metadata
@@ -175,11 +176,14 @@ def generic_text(html: str, url: str) -> str:
     """The main text of a page by trafilatura (precision first, recall as a second try), read
     after the page furniture is stripped and without the lines that are furniture."""
     options: dict[str, Any] = {"include_comments": False, "include_tables": False, "url": url}
-    cleaned = strip_furniture(html)
-    text = trafilatura.extract(cleaned, favor_precision=True, **options)
+    tree, links = strip_furniture(html)
+    if tree is None:
+        return ""
+    spare = copy.deepcopy(tree)  # trafilatura prunes the tree it is given
+    text = trafilatura.extract(tree, favor_precision=True, **options)
     if not text:
-        text = trafilatura.extract(cleaned, favor_recall=True, **options)
+        text = trafilatura.extract(spare, favor_recall=True, **options)
     if not text:
         return ""
     lines = [normalise_space(line) for line in text.splitlines()]
-    return "\n\n".join(drop_furniture_lines(lines, link_texts(html)))
+    return "\n\n".join(drop_furniture_lines(lines, links))

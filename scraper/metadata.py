@@ -33,10 +33,7 @@ PUBLISHED_META = (  # <meta property|name> keys, most specific first
 AUTHOR_META = ("article:author", "dable:author", "author", "byl", "dc.creator")
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ", " < ", " · ")
 HEADLINE_TAGS = ("h1", "h2", "h3", "h4")
-HEADLINE_CLASSES = (
-    '[class*="title" i], [id*="title" i], [class*="headline" i], [class*="subject" i], '
-    '[class*="tit" i], [itemprop="headline"]'
-)
+_TITLE_NAME = re.compile(r"title|headline|subject|tit", re.I)
 # A short trailing segment after a separator that titles do not use inside headlines.
 _TRAILING_SEGMENT = re.compile(r"\s+(?:\||>|<|::|»|«)\s+[^|><:»«]{1,25}$")
 # A first-publication label ("입력", "등록일 :", "기사입력"...), with or without the date after it.
@@ -97,20 +94,33 @@ def headline_element(soup: BeautifulSoup, references: list[str], site_names: set
     longest part of `<title>` / og:title — not a logo, section name or sidebar heading."""
     if not references:
         return ""
+    reference = strip_sections(strip_site_name(references[0], site_names))
     names = {normalise_space(n) for n in site_names}
     best, best_overlap = "", 0
-    for node in soup.find_all(HEADLINE_TAGS) + soup.select(HEADLINE_CLASSES):
-        if node.find_parent(["a", "nav", "footer", "aside"]) is not None or node.name == "a":
-            continue
-        text = normalise_space(node.get_text(" "))
-        if not 4 <= len(text) <= 300 or text in names:
-            continue
-        overlap = max(_contained_length(text, ref) for ref in references)
-        if overlap > best_overlap:
-            best, best_overlap = text, overlap
-    reference = strip_sections(strip_site_name(references[0], site_names))
+    headings = soup.find_all(HEADLINE_TAGS)
+    for candidates in (headings, _title_classed(soup)):
+        for node in candidates:
+            if node.name == "a" or node.find_parent(["a", "nav", "footer", "aside"]) is not None:
+                continue
+            text = normalise_space(node.get_text(" "))
+            if not 4 <= len(text) <= 300 or text in names:
+                continue
+            overlap = max(_contained_length(text, ref) for ref in references)
+            if overlap > best_overlap:
+                best, best_overlap = text, overlap
+        if best_overlap >= 0.9 * len(reference):
+            break  # a heading holds the whole title: no need to look at classed elements
     # a logo or section heading matches a little of the title; the headline most of it
     return best if best_overlap >= max(8, 0.6 * len(reference)) else ""
+
+
+def _title_classed(soup: BeautifulSoup) -> list[Tag]:
+    """Elements whose class or id says title/headline/subject (ndsoft, legacy and mobile CMSs)."""
+    return [
+        *soup.find_all(class_=_TITLE_NAME),
+        *soup.find_all(id=_TITLE_NAME),
+        *soup.find_all(itemprop="headline"),
+    ]
 
 
 def _contained_length(text: str, reference: str) -> int:
