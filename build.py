@@ -193,6 +193,9 @@ def run_render(
 
 
 def _progress(label: str):
+    """A (done, total) callback: a rich progress bar on a terminal, else a log line every 2 s."""
+    if sys.stderr.isatty() and logging.getLogger().isEnabledFor(logging.INFO):
+        return _progress_bar(label)
     last = [0.0]
 
     def report(done: int, total: int) -> None:
@@ -204,26 +207,93 @@ def _progress(label: str):
     return report
 
 
+def _progress_bar(label: str):
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task(label, total=None)
+
+    def report(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
+        if done >= total:
+            bar.stop()
+
+    return report
+
+
 def run_update(
-    paths: Paths, sources_file: Path, base: str | None = None, base_url: str | None = None
+    paths: Paths,
+    sources_file: Path,
+    base: str | None = None,
+    base_url: str | None = None,
+    *,
+    search: bool = True,
+    publisher=None,
+    run=None,
 ) -> dict:
+    """collect → tag → render (→ publish), each stage timed in `run` (an archive.runs.RunReport).
+
+    A failing collect or tag stage is recorded and the site is still rendered from the archive
+    (degraded); a failing render or publish fails the run. The report goes to the runs table and
+    public/_status.json.
+    """
+    from archive.runs import RunReport, start_run, write_status
+    from archive.store import now_kst
+
     require_valid_content(paths)  # refuse to publish what `build.py check` rejects
+    run = run or RunReport("update", now_kst().isoformat())
+    report: dict = {"run": run}
     with Store.open(paths.archive) as store:
-        run_id = store.start_run("update")
-        report: dict = {}
-        status = "ok"
+        run.run_id = start_run(store, "update")
         try:
             sources = _sources(sources_file, base)
-            report["collect"] = run_collect(paths, store, sources, run_id)
-            report["tag"] = run_tag(paths, store)
             names = {s.key: s.name for s in sources}
-            report["render"] = run_render(paths, store, base_url, names)
-        except Exception:
-            status = "failed"
-            raise
+            with _stage(run, "collect"):
+                report["collect"] = run_collect(paths, store, sources, run.run_id)
+                run.add_collect(report["collect"])
+            with _stage(run, "tag"):
+                report["tag"] = run_tag(paths, store)
+                run.tag_failures = int(report["tag"].get("failed", 0))
+            with _stage(run, "render"):
+                report["render"] = run_render(paths, store, base_url, names, search=False)
+                run.add_render(report["render"])
+            if search and run.stage_ok("render"):
+                from sitegen.search import build_search_index
+
+                with _stage(run, "search"):  # timed apart from the render
+                    index = build_search_index(paths.public, ROOT / "node_modules")
+                    report["render"]["search"] = index.as_dict()
+            if run.stage_ok("render"):
+                write_status(paths.public, run.finish())  # published with the site
+                if publisher is not None:
+                    with _stage(run, "publish"):
+                        run.published = publisher.publish(paths.public).as_dict()
         finally:
-            store.finish_run(run_id, status, report)
+            run.finish()
+            store.finish_run(run.run_id, run.status, run.as_dict())
+            if paths.public.is_dir():
+                write_status(paths.public, run)
     return report
+
+
+class _stage:
+    """Run one update stage: time it and, on an error, log it and go on to the next stage."""
+
+    def __init__(self, run, name: str) -> None:
+        self.run, self.name = run, name
+
+    def __enter__(self):
+        self.context = self.run.stage(self.name)
+        return self.context.__enter__()
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        self.context.__exit__(kind, exc, tb)
+        if kind is None or not issubclass(kind, Exception):
+            return False
+        log.error("%s failed: %s", self.name, exc, exc_info=(kind, exc, tb))
+        return True
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -282,14 +352,221 @@ def render_cmd(paths: Paths, base_url: str | None, clean: bool, search: bool) ->
     click.echo(json.dumps(report, ensure_ascii=False))
 
 
-@cli.command("update")
+def publish_options(command):
+    """The options that choose and configure a publish target (shared by update and publish)."""
+    options = [
+        click.option(
+            "--target",
+            type=click.Choice(["dir", "git", "s3"]),
+            envvar="JIYEOK_PUBLISH_TARGET",
+            default=None,
+            help="Where to publish: a directory (atomic link swap), a git branch, an S3 bucket. "
+            "[env: JIYEOK_PUBLISH_TARGET]",
+        ),
+        click.option(
+            "--dest",
+            type=click.Path(path_type=Path),
+            envvar="JIYEOK_PUBLISH_DEST",
+            help="dir: the path the web server serves (a link to DEST.releases/<release>). "
+            "[env: JIYEOK_PUBLISH_DEST]",
+        ),
+        click.option(
+            "--keep",
+            type=click.IntRange(2),
+            default=2,
+            show_default=True,
+            help="dir: releases kept for --rollback.",
+        ),
+        click.option(
+            "--remote", envvar="JIYEOK_GIT_REMOTE", help="git: remote URL. [env: JIYEOK_GIT_REMOTE]"
+        ),
+        click.option("--branch", default="gh-pages", show_default=True, help="git: branch."),
+        click.option(
+            "--git-workdir",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="git: the local work tree kept between runs (default: .cache/publish/git-*).",
+        ),
+        click.option(
+            "--bucket", envvar="JIYEOK_S3_BUCKET", help="s3: bucket name. [env: JIYEOK_S3_BUCKET]"
+        ),
+        click.option("--prefix", default="", help="s3: key prefix (a folder in the bucket)."),
+        click.option(
+            "--endpoint-url",
+            envvar="AWS_ENDPOINT_URL",
+            help="s3: endpoint of an S3-compatible service. [env: AWS_ENDPOINT_URL]",
+        ),
+        click.option(
+            "--force", is_flag=True, help="s3: upload every object, changed or not (new headers)."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _publisher(paths: Paths, options: dict):
+    """The publish target the options name, or None when no --target was given."""
+    target = options.get("target")
+    if target is None:
+        return None
+    if target == "dir":
+        from sitegen.publish.directory import DirectoryTarget
+
+        if not options.get("dest"):
+            raise click.UsageError("--target dir needs --dest PATH (or $JIYEOK_PUBLISH_DEST)")
+        return DirectoryTarget(options["dest"], keep=options.get("keep") or 2)
+    if target == "git":
+        from sitegen.publish.gitbranch import GitBranchTarget
+
+        if not options.get("remote"):
+            raise click.UsageError("--target git needs --remote URL (or $JIYEOK_GIT_REMOTE)")
+        return GitBranchTarget(
+            options["remote"],
+            options.get("branch") or "gh-pages",
+            workdir=options.get("git_workdir"),
+        )
+    from sitegen.publish.s3 import S3Target
+
+    if not options.get("bucket"):
+        raise click.UsageError("--target s3 needs --bucket NAME (or $JIYEOK_S3_BUCKET)")
+    return S3Target(
+        options["bucket"],
+        options.get("prefix") or "",
+        endpoint_url=options.get("endpoint_url"),
+        force=bool(options.get("force")),
+    )
+
+
+EXIT_CODES_HELP = """\b
+Exit codes: 0 ok; 3 some sources, articles or the tag stage failed but the site
+was built (and published); 4 nothing could be built or published (render or
+publish failed; the live site is unchanged); 75 another run holds the lock
+(try again later); 1 content/ or the sources file has errors (nothing ran);
+2 usage error."""
+
+
+@cli.command("update", epilog=EXIT_CODES_HELP)
 @click.option("--sources", "sources_file", type=click.Path(path_type=Path), default=None)
 @click.option("--base-url", default=None, help="Override site.toml's base_url.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=0,
+    show_default=True,
+    help="Seconds to wait for a run already going (the lock) before exiting with 75.",
+)
+@click.option(
+    "--quiet",
+    "quiet_run",
+    is_flag=True,
+    help="For cron: print nothing when the run is ok (warnings, errors and the summary of a "
+    "run that is not ok still print).",
+)
+@click.option(
+    "--search/--no-search",
+    default=True,
+    show_default=True,
+    help="Build the search index (Pagefind) after the render.",
+)
+@publish_options
 @click.pass_obj
-def update_cmd(paths: Paths, sources_file: Path | None, base_url: str | None) -> None:
-    """collect → tag → render, in one run (for cron and CI)."""
-    report = run_update(paths, sources_file or paths.content / "sources.toml", base_url=base_url)
-    click.echo(json.dumps(report.get("collect", {}).get("totals", {}), ensure_ascii=False))
+def update_cmd(
+    paths: Paths,
+    sources_file: Path | None,
+    base_url: str | None,
+    wait: float,
+    quiet_run: bool,
+    search: bool,
+    **publish: object,
+) -> None:
+    """collect → tag → render (→ publish with --target), for cron and CI.
+
+    Holds a lock beside the archive so that two runs never overlap (a killed run's lock is
+    freed by the kernel), records a report in the archive's runs table and in
+    public/_status.json, and prints a short summary, then one line of JSON.
+    """
+    from archive.runs import LockedError, RunLock, lock_path_for, summary_lines
+
+    if quiet_run:
+        logging.getLogger().setLevel(logging.WARNING)
+    publisher = _publisher(paths, publish)
+    lock = RunLock(lock_path_for(paths.archive), "update")
+    try:
+        lock.acquire(wait)
+    except LockedError as exc:
+        click.echo(f"update: {exc}", err=True)
+        sys.exit(75)
+    try:
+        report = run_update(
+            paths,
+            sources_file or paths.content / "sources.toml",
+            base_url=base_url,
+            search=search,
+            publisher=publisher,
+        )
+    finally:
+        lock.release()
+    run = report["run"]
+    if lock.took_over:
+        run.took_over_lock_from = lock.took_over.describe()
+    if not quiet_run or run.exit_code:
+        for line in summary_lines(run):
+            click.echo(line)
+        click.echo(json.dumps(run.totals(), ensure_ascii=False))
+    sys.exit(int(run.exit_code))
+
+
+@cli.command("publish")
+@publish_options
+@click.option(
+    "--source",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The rendered site to publish (default: the --public folder).",
+)
+@click.option("--rollback", is_flag=True, help="Make the previously published site live again.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=0,
+    show_default=True,
+    help="Seconds to wait for a run holding the lock before exiting with 75.",
+)
+@click.pass_obj
+def publish_cmd(
+    paths: Paths, source: Path | None, rollback: bool, wait: float, **publish: object
+) -> None:
+    """Publish the rendered site: --target dir (swapped atomically, previous kept), git (a
+    branch such as gh-pages, only changed files committed) or s3 (only changed objects).
+
+    \b
+    Examples:
+      build.py publish --target dir --dest /srv/www/news
+      build.py publish --target dir --dest /srv/www/news --rollback
+      build.py publish --target git --remote git@github.com:me/news.git --branch gh-pages
+      AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… build.py publish --target s3 --bucket news
+    """
+    from archive.runs import LockedError, RunLock, lock_path_for
+    from sitegen.publish import PublishError
+
+    publisher = _publisher(paths, publish)
+    if publisher is None:
+        raise click.UsageError("choose a target: --target dir|git|s3 (or $JIYEOK_PUBLISH_TARGET)")
+    lock = RunLock(lock_path_for(paths.archive), "publish")
+    try:
+        lock.acquire(wait)
+    except LockedError as exc:
+        click.echo(f"publish: {exc}", err=True)
+        sys.exit(75)
+    try:
+        result = publisher.rollback() if rollback else publisher.publish(source or paths.public)
+    except PublishError as exc:
+        click.echo(f"publish: {exc}", err=True)
+        sys.exit(4)
+    finally:
+        lock.release()
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
 
 
 @cli.command("demo")
