@@ -180,3 +180,22 @@ def test_check_command_prints_file_line_and_exits_1(content):
     result = run_build("--content", str(content), "check", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no problems" in result.stdout
+
+
+def test_groups_page_slugs_and_source_keys(content):
+    groups = content / "taxonomy" / "groups.toml"
+    line = _append(groups, '\n[[group]]\nname = "새권역"\nslug = "sae-gwon"\nsido = ["충북"]\n')
+    pages = content / "pages"
+    (pages / "zz-about2.md").write_text('+++\ntitle = "또"\nslug = "about"\n+++\n본문\n', "utf-8")
+    sources = content / "sources.toml"
+    sources.write_text(
+        '[[source]]\nkey = "a"\nurl = "https://a.kr/rss"\n\n[[source]]\nkey = "a"\nurl = "https://b.kr/rss"\n',
+        encoding="utf-8",
+    )
+    problems = check_content(content)
+    assert any(
+        "unknown 시·도 '충북'" in m and "충청북도" in m
+        for m in _found(problems, "groups.toml")[line + 4]
+    )
+    assert any("slug 'about' is also used by" in m for m in _found(problems, "zz-about2.md")[3])
+    assert any("source key 'a' is used twice" in m for m in _found(problems, "sources.toml")[5])

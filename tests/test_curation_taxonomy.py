@@ -102,3 +102,21 @@ def test_accepted_company_is_found_by_the_next_tag(content, root):
         if t.kind == "company"
     }
     assert "누리비전랩" in companies
+
+
+def test_cli_accept_reject_and_refuse(content, tmp_path):
+    from tests.conftest import run_build
+
+    args = ["--content", str(content), "--archive", str(tmp_path / "a.db")]
+    result = run_build(
+        *args, "candidates", "accept", "누리비전랩", "--region", "충북", "--alias", "NuriVision"
+    )
+    assert result.stdout.startswith('+ company 누리비전랩 (slug = "nuribijeollaep"')
+    result = run_build(*args, "candidates", "reject", "에이아이월드", "--reason", "행사 이름")
+    assert result.stdout.strip() == "+ rejected 에이아이월드 (행사 이름)"
+    result = run_build(
+        *args, "taxonomy", "add-company", "다른회사", "--alias", "카카오", check=False
+    )
+    assert result.returncode == 1 and "'카카오' already names 카카오" in result.stderr
+    result = run_build(*args, "candidates")
+    assert result.stdout.startswith("no candidates"), "an empty archive lists none"
