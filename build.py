@@ -132,13 +132,17 @@ def run_collect(paths: Paths, store: Store, sources: list, run_id: int | None = 
     return report.as_dict()
 
 
-def run_tag(paths: Paths, store: Store, retag_all: bool = False) -> dict:
+def run_tag(
+    paths: Paths, store: Store, retag_all: bool = False, workers: int | None = None
+) -> dict:
     from nlp.pipeline import open_pipeline, tag_archive
 
     started = time.perf_counter()
     pipeline = open_pipeline(paths.taxonomy, cache_dir=paths.cache / "analyzer")
     log.info("analyzer %s ready in %.2fs", pipeline.analyzer.version, time.perf_counter() - started)
-    report = tag_archive(store, pipeline, retag_all=retag_all, progress=_progress("tag"))
+    report = tag_archive(
+        store, pipeline, retag_all=retag_all, workers=workers, progress=_progress("tag")
+    )
     log.info(
         "tagged %d articles (%d up to date, %d failed)",
         report.tagged,
@@ -316,11 +320,22 @@ def collect_cmd(paths: Paths, sources_file: Path | None) -> None:
 
 @cli.command("tag")
 @click.option("--all", "retag_all", is_flag=True, help="Re-tag every article, not just stale ones.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: $JIYEOK_WORKERS or every core; fewer than 200 articles "
+    "are tagged in-process).",
+)
 @click.pass_obj
-def tag_cmd(paths: Paths, retag_all: bool) -> None:
-    """Tag archived articles with regions and companies (cached analyses are reused)."""
+def tag_cmd(paths: Paths, retag_all: bool, workers: int | None) -> None:
+    """Tag archived articles with regions, companies and topics (cached analyses are reused).
+
+    Also records candidate companies (names next to company cues that the taxonomy does not
+    know) for `build.py candidates`.
+    """
     with Store.open(paths.archive) as store:
-        report = run_tag(paths, store, retag_all)
+        report = run_tag(paths, store, retag_all, workers)
     click.echo(json.dumps(report, ensure_ascii=False))
     if report["failed"]:
         sys.exit(1)
@@ -1060,28 +1075,49 @@ def curate_cmd(
 
 @cli.group("candidates", invoke_without_command=True)
 @click.option("--limit", default=50, show_default=True, help="How many candidates to list.")
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Only names seen in at least this many articles.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: name, count, articles, …")
 @click.pass_context
-def candidates_cmd(ctx: click.Context, limit: int) -> None:
+def candidates_cmd(ctx: click.Context, limit: int, min_count: int, as_json: bool) -> None:
     """Company candidates the tagger found (names next to company cues, not in the taxonomy).
 
-    Without a subcommand: list them, most frequent first. `accept NAME` adds the company to
+    Without a subcommand: list them, most frequent first, with how many articles name them,
+    the cues seen and up to 3 example sentences. `accept NAME` adds the company to
     content/taxonomy/companies.toml; `reject NAME` records it so it is never proposed again.
     """
     if ctx.invoked_subcommand is not None:
         return
-    from archive.candidate_queue import read_candidates
     from archive.taxonomy_edit import rejected_names
 
     paths: Paths = ctx.obj
+    rejected = set(rejected_names(paths.taxonomy))
     with Store.open(paths.archive) as store:
-        columns, rows = read_candidates(store, limit, skip=rejected_names(paths.taxonomy))
-    if not columns:
-        click.echo("no candidates table in this archive yet (the tag stage's discovery fills it)")
+        found = [c for c in store.candidates(min_count) if c.name not in rejected][:limit]
+    if as_json:
+        rows = [
+            {
+                "name": c.name,
+                "count": c.count,
+                "cues": list(c.cues),
+                "articles": list(c.articles),
+                "examples": list(c.examples),
+            }
+            for c in found
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for row in rows:
-        click.echo("  ".join(f"{c}={row[c]}" for c in columns if row[c] not in (None, "")))
-    if not rows:
-        click.echo("no candidates")
+    for c in found:
+        click.echo(f"{c.count:>4}  {c.name}  (cues: {', '.join(c.cues)})")
+        for example in c.examples:
+            click.echo(f"        {example[:120]}")
+    if not found:
+        click.echo("no candidates (they appear after `build.py tag`)")
 
 
 def _taxonomy_edit(run) -> None:
@@ -1317,6 +1353,48 @@ def serve_preview(paths: Paths, port: int, out: Path) -> None:
         stop.set()
         server.stop()
         store.close()
+
+
+@cli.command("explain")
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@click.pass_obj
+def explain_cmd(paths: Paths, article: str, as_json: bool) -> None:
+    """Why ARTICLE (id, id prefix or URL) got each tag, and why other names were not tagged.
+
+    Re-runs the tagger on the stored text with the cached analysis and prints every tag with
+    its score, primary flag and evidence (field, sentence with the match in ⟦ ⟧, rule), every
+    rejected match with its reason, and the candidate companies found.
+    """
+    from nlp.document import Document, doc_text
+    from nlp.explain import Thresholds, explanation, format_explanation
+    from nlp.pipeline import open_pipeline
+
+    with Store.open(paths.archive) as store:
+        found = store.article(article)
+        if found is None:
+            raise click.ClickException(
+                f"{paths.archive}: no article with id, id prefix or URL {article!r} "
+                "(ids are on each article page and in `build.py export`)"
+            )
+        pipeline = open_pipeline(paths.taxonomy, cache_dir=paths.cache / "analyzer")
+        morphemes = pipeline.morphemes(doc_text(found.title, found.text), store)
+        result = pipeline.tagger.tag(Document.build(found.title, found.text, morphemes))
+        stored = store.tags(found.id).get(found.id, [])
+        stored_version = store.tagged_with(found.id)
+    config = _site_config(paths)
+    data = explanation(
+        found,
+        result,
+        stored,
+        stored_version,
+        pipeline.version,
+        Thresholds(config.region_threshold, config.company_threshold),
+    )
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_explanation(data))
 
 
 if __name__ == "__main__":

@@ -88,4 +88,16 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL
     );
     """,
+    # 3 (tagger): candidate companies, one row per name and article (the tag stage replaces an
+    # article's rows each time it tags it), so counts stay right across re-tagging
+    """
+    CREATE TABLE candidates (
+        name TEXT NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        sentence TEXT NOT NULL,
+        cue TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (name, article_id)
+    );
+    CREATE INDEX candidates_article ON candidates (article_id);
+    """,
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +15,17 @@ from archive.records import KST, Article, Evidence, Failure, FetchState, Tag, ar
 from archive.schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A name the tagger saw next to company cues that the taxonomy does not know."""
+
+    name: str
+    count: int  # articles it appears in
+    articles: tuple[str, ...]  # article ids, newest first
+    examples: tuple[str, ...]  # example sentences
+    cues: tuple[str, ...]  # the cues seen (대표, 관계자, ㈜, ticker …)
 
 
 class ArchiveError(Exception):
@@ -52,7 +63,27 @@ def _article_values(article: Article) -> dict[str, object]:
 
 
 def _evidence_json(evidence: Iterable[Evidence]) -> str:
-    return json.dumps([asdict(e) for e in evidence], ensure_ascii=False, separators=(",", ":"))
+    items = [
+        {
+            "field": e.field,
+            "sentence": e.sentence,
+            "start": e.start,
+            "end": e.end,
+            "surface": e.surface,
+            "rule": e.rule,
+        }
+        for e in evidence
+    ]  # not dataclasses.asdict: it deep-copies, and this runs for every tag of every article
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+
+
+# A tag as stored: (kind, key, score, is_primary, evidence JSON).
+TagRow = tuple[str, str, float, int, str]
+
+
+def tag_rows(tags: Iterable[Tag]) -> list[TagRow]:
+    """Tags encoded for the tags table (cheap to send between processes)."""
+    return [(t.kind, t.key, t.score, int(t.primary), _evidence_json(t.evidence)) for t in tags]
 
 
 def _evidence_from(raw: str) -> tuple[Evidence, ...]:
@@ -222,6 +253,12 @@ class Store:
         for row in cursor:
             yield self._article(row)
 
+    def tagged_with(self, article: str) -> str:
+        """The tagger version behind an article's automatic tags ('' if never tagged)."""
+        row = self.conn.execute("SELECT tagged_with FROM articles WHERE id = ?", (article,))
+        found = row.fetchone()
+        return str(found[0]) if found else ""
+
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
@@ -246,36 +283,57 @@ class Store:
         tagged_with: str,
         origin: str = "auto",
         analyses: Iterable[tuple[str, str, str]] = (),
+        candidates: Mapping[str, Iterable[tuple[str, str, str]]] | None = None,
     ) -> None:
-        """Replace the tags of many articles (and cache their analyses) in one transaction."""
+        """Replace the tags of many articles (and cache their analyses) in one transaction.
+
+        `candidates` maps an article id to its candidate companies as (name, sentence, cue):
+        the article's previous candidates are replaced.
+        """
+        self.replace_tag_rows_many(
+            [(article, tag_rows(tags)) for article, tags in batch],
+            tagged_with,
+            origin,
+            analyses,
+            candidates,
+        )
+
+    def replace_tag_rows_many(
+        self,
+        batch: Iterable[tuple[str, list[TagRow]]],
+        tagged_with: str,
+        origin: str = "auto",
+        analyses: Iterable[tuple[str, str, str]] = (),
+        candidates: Mapping[str, Iterable[tuple[str, str, str]]] | None = None,
+    ) -> None:
+        """`replace_tags_many` for tags already encoded with `tag_rows` (by worker processes)."""
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO analyses (content_hash, analyzer, morphemes) "
                 "VALUES (?, ?, ?)",
                 analyses,
             )
-            for article, tags in batch:
-                self._replace_tags(conn, article, tags, tagged_with, origin)
+            for article, rows in batch:
+                self._replace_tags(conn, article, rows, tagged_with, origin)
+            for article, found in (candidates or {}).items():
+                conn.execute("DELETE FROM candidates WHERE article_id = ?", (article,))
+                conn.executemany(
+                    "INSERT OR REPLACE INTO candidates (name, article_id, sentence, cue) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(name, article, sentence, cue) for name, sentence, cue in found],
+                )
 
     @staticmethod
     def _replace_tags(
-        conn: sqlite3.Connection, article: str, tags: list[Tag], tagged_with: str, origin: str
+        conn: sqlite3.Connection, article: str, rows: list[TagRow], tagged_with: str, origin: str
     ) -> None:
         conn.execute("DELETE FROM tags WHERE article_id = ? AND origin = ?", (article, origin))
         conn.executemany(
             """INSERT INTO tags (article_id, kind, key, score, origin, is_primary, evidence)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
             [
-                (
-                    article,
-                    t.kind,
-                    t.key,
-                    t.score,
-                    origin,
-                    int(t.primary),
-                    _evidence_json(t.evidence),
-                )
-                for t in tags
+                (article, kind, key, score, origin, primary, ev)
+                for kind, key, score, primary, ev in rows
             ],
         )
         conn.execute("UPDATE articles SET tagged_with = ? WHERE id = ?", (tagged_with, article))
@@ -300,6 +358,34 @@ class Store:
                 )
             )
         return result
+
+    # -- candidate companies ---------------------------------------------------------------
+    def candidates(self, min_count: int = 1, examples: int = 3) -> list[Candidate]:
+        """Candidate companies seen in at least `min_count` articles, most frequent first, with
+        the articles (newest first) and up to `examples` example sentences."""
+        rows = self.conn.execute(
+            """SELECT c.name, c.article_id, c.sentence, c.cue FROM candidates c
+               JOIN articles a ON a.id = c.article_id
+               WHERE c.name IN (SELECT name FROM candidates GROUP BY name
+                                HAVING count(*) >= ?)
+               ORDER BY c.name, a.published IS NULL, a.published DESC, c.article_id""",
+            (max(1, min_count),),
+        )
+        grouped: dict[str, list[sqlite3.Row]] = {}
+        for row in rows:
+            grouped.setdefault(row["name"], []).append(row)
+        found = [
+            Candidate(
+                name=name,
+                count=len(items),
+                articles=tuple(r["article_id"] for r in items),
+                examples=tuple(r["sentence"] for r in items[:examples]),
+                cues=tuple(sorted({r["cue"] for r in items if r["cue"]})),
+            )
+            for name, items in grouped.items()
+        ]
+        found.sort(key=lambda c: (-c.count, c.name))
+        return found
 
     # -- analysis cache --------------------------------------------------------------------
     def cached_analyses(self, digests: list[str], analyzer: str) -> dict[str, str]:
@@ -574,4 +660,4 @@ class Store:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-__all__ = ["ArchiveError", "Store", "article_id", "now_kst"]
+__all__ = ["ArchiveError", "Candidate", "Store", "TagRow", "article_id", "now_kst", "tag_rows"]

@@ -135,8 +135,11 @@ class Document:
         return [s.start for s in self.sentences]
 
     def sentence_at(self, offset: int) -> Sentence:
-        index = max(0, bisect_right(self._sentence_starts, offset) - 1)
-        return self.sentences[index] if self.sentences else Sentence(0, len(self.text), "body")
+        sentences = self.sentences
+        if not sentences:
+            return Sentence(0, len(self.text), "body")
+        index = bisect_right(self._sentence_starts, offset) - 1
+        return sentences[index if index > 0 else 0]
 
     @cached_property
     def _boilerplate(self) -> tuple[list[int], list[int]]:
@@ -144,8 +147,15 @@ class Document:
         body_start = self.title_end + len(TITLE_GAP)
         spans += [m.span() for m in _LINK_LINE.finditer(self.text, body_start)]
         spans += self._menu_lines(body_start)
-        spans.sort()
-        return [s for s, _ in spans], [e for _, e in spans]
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in sorted(spans):  # merged, so one comparison finds an offset
+            if ends and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        return starts, ends
 
     def _menu_lines(self, body_start: int) -> list[tuple[int, int]]:
         """Lines of bare nouns without punctuation or particles: a site's menu."""
@@ -164,8 +174,10 @@ class Document:
     def in_boilerplate(self, offset: int) -> bool:
         """Whether an offset lies on a share/copyright line, a related-article link or a menu."""
         starts, ends = self._boilerplate
+        if not starts:
+            return False
         index = bisect_right(starts, offset) - 1
-        return any(starts[i] <= offset < ends[i] for i in range(max(0, index - 1), index + 1))
+        return index >= 0 and offset < ends[index]
 
     def morpheme_at(self, offset: int) -> Morpheme | None:
         """The morpheme that covers character `offset`, if any."""

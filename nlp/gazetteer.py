@@ -44,8 +44,9 @@ def is_latin(name: str) -> bool:
 
 
 def fold_case(text: str) -> str:
-    """ASCII-only lower-casing, which keeps every offset where it was."""
-    return text.translate(_ASCII_UPPER)
+    """Lower-casing that keeps every offset where it was (ASCII letters at least)."""
+    lowered = text.lower()  # fast; a few non-ASCII letters change length when lowered
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_UPPER)
 
 
 class Gazetteer:
@@ -54,10 +55,11 @@ class Gazetteer:
     def __init__(self, entries: dict[str, list[Entry]]) -> None:
         self.entries = {surface: tuple(dict.fromkeys(found)) for surface, found in entries.items()}
         self._automaton = ahocorasick.Automaton()
+        by_folded: dict[str, list[tuple[str, tuple[Entry, ...]]]] = defaultdict(list)
         for surface, found in self.entries.items():
-            folded = fold_case(surface)
-            existing = self._automaton.get(folded, ())
-            self._automaton.add_word(folded, existing + tuple((surface, e) for e in found))
+            by_folded[fold_case(surface)].append((surface, found))
+        for folded, values in by_folded.items():  # value: ((surface, entries), ...)
+            self._automaton.add_word(folded, tuple(values))
         if self.entries:
             self._automaton.make_automaton()
 
@@ -68,15 +70,11 @@ class Gazetteer:
         folded = fold_case(text)
         matches: list[Match] = []
         for end_index, values in self._automaton.iter(folded):
-            by_surface: dict[str, list[Entry]] = defaultdict(list)
-            for surface, entry in values:
-                by_surface[surface].append(entry)
-            for surface, found in by_surface.items():
+            for surface, found in values:
                 start = end_index - len(surface) + 1
                 actual = text[start : end_index + 1]
-                if not _case_ok(surface, actual):
-                    continue
-                matches.append(Match(start, end_index + 1, actual, tuple(found)))
+                if actual == surface or _case_ok(surface, actual):
+                    matches.append(Match(start, end_index + 1, actual, found))
         matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return matches
 

@@ -110,7 +110,7 @@ class KeywordMatcher:
                 hit = KeywordHit(start, end, actual, pattern.keyword, label)
                 if start < taken.get(label, -1):
                     continue
-                why = reason or self._cancelled(doc, hit, negatives)
+                why = reason or (self._cancelled(doc, hit, negatives) if negatives else None)
                 if why:
                     misses.append(KeywordMiss(hit, why))
                     continue

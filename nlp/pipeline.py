@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,8 +12,18 @@ from archive.records import Article, content_hash
 from archive.store import Store
 from archive.taxonomy import Taxonomy, load_taxonomy
 from nlp.analyzer import Analyzer, open_analyzer
+from nlp.candidates import CandidateFinder
 from nlp.document import Document, Morphemes, doc_text
 from nlp.gazetteer import build_gazetteer
+from nlp.parallel import (
+    PARALLEL_MIN,
+    Job,
+    JobResult,
+    PipelineSpec,
+    chunked,
+    run_jobs,
+    worker_count,
+)
 from nlp.tagger import TAGGER_VERSION, Tagger, TagResult
 from nlp.topics import topic_matcher
 
@@ -27,6 +37,7 @@ class Pipeline:
     taxonomy: Taxonomy
     tagger: Tagger
     analyzer: Analyzer
+    spec: PipelineSpec | None = None  # how worker processes open the same pipeline
 
     @property
     def version(self) -> str:
@@ -62,8 +73,13 @@ def open_pipeline(
     taxonomy = load_taxonomy(taxonomy_dir)
     gazetteer = build_gazetteer(taxonomy)
     analyzer = open_analyzer(backend, user_words=gazetteer.words(), cache_dir=cache_dir)
-    tagger = Tagger(gazetteer, topics=topic_matcher(taxonomy.topics))
-    return Pipeline(taxonomy=taxonomy, tagger=tagger, analyzer=analyzer)
+    tagger = Tagger(
+        gazetteer, topics=topic_matcher(taxonomy.topics), candidates=CandidateFinder(gazetteer)
+    )
+    spec = PipelineSpec(
+        str(Path(taxonomy_dir).resolve()), backend, str(cache_dir) if cache_dir else None
+    )
+    return Pipeline(taxonomy=taxonomy, tagger=tagger, analyzer=analyzer, spec=spec)
 
 
 def encode_morphemes(morphemes: Morphemes) -> str:
@@ -99,46 +115,66 @@ def tag_archive(
     *,
     retag_all: bool = False,
     batch_size: int = 200,
+    workers: int | None = None,
+    parallel_min: int = PARALLEL_MIN,
     progress: Callable[[int, int], None] | None = None,
 ) -> TagReport:
     """Tag every article whose tags are missing or stale; editors' and imported tags stay.
 
-    Works in batches: cached analyses are read in one query, and each batch's tags and new
-    analyses are written in one transaction, so an interrupted run loses at most one batch.
+    Analysis and tagging run in `workers` processes (default: every core) when at least
+    `parallel_min` articles are due, else in this process. This process reads the cached
+    analyses and writes each batch's tags, candidates and new analyses in one transaction, so
+    an interrupted run loses at most one batch.
     """
     version = pipeline.version
     todo: list[Article] = store.articles_to_tag("" if retag_all else version)
     report = TagReport(skipped=store.article_count() - len(todo))
-    for first in range(0, len(todo), batch_size):
-        batch = todo[first : first + batch_size]
-        texts = {a.id: doc_text(a.title, a.text) for a in batch}
-        digests = {a.id: content_hash(texts[a.id]) for a in batch}
-        cached = store.cached_analyses(sorted(set(digests.values())), pipeline.analysis_key)
-        results: list[tuple[str, list]] = []
-        new_analyses: dict[str, str] = {}
-        for article in batch:
-            try:
-                digest = digests[article.id]
-                raw = cached.get(digest) or new_analyses.get(digest)
-                if raw is None:
-                    morphemes = Morphemes.of(
-                        texts[article.id], pipeline.analyzer.analyze(texts[article.id])
-                    )
-                    new_analyses[digest] = encode_morphemes(morphemes)
-                else:
-                    morphemes = decode_morphemes(texts[article.id], raw)
-                doc = Document.build(article.title, article.text, morphemes)
-                results.append((article.id, pipeline.tagger.tag(doc).tags))
-            except Exception as exc:  # one bad article must not stop the stage
-                log.exception("tagging %s failed", article.url)
-                report.failed += 1
-                report.errors.append(f"{article.url}: {type(exc).__name__}: {exc}")
-        store.replace_tags_many(
-            results,
-            version,
-            analyses=[(d, pipeline.analysis_key, raw) for d, raw in new_analyses.items()],
-        )
-        report.tagged += len(results)
-        if progress:
-            progress(min(first + batch_size, len(todo)), len(todo))
+    key = pipeline.analysis_key
+
+    def jobs() -> Iterator[list[Job]]:
+        for chunk in chunked(todo):
+            texts = {a.id: doc_text(a.title, a.text) for a in chunk}
+            digests = {a.id: content_hash(texts[a.id]) for a in chunk}
+            cached = store.cached_analyses(sorted(set(digests.values())), key)
+            yield [
+                Job(a.id, a.title, a.text, digests[a.id], cached.get(digests[a.id])) for a in chunk
+            ]
+
+    urls = {a.id: a.url for a in todo}
+    pending: list[JobResult] = []
+    done = 0
+    results = run_jobs(pipeline, jobs(), len(todo), worker_count(workers), parallel_min)
+    for chunk_results in results:
+        pending.extend(chunk_results)
+        done += len(chunk_results)
+        if len(pending) >= batch_size or done == len(todo):
+            _write(store, pending, version, key, urls, report)
+            pending = []
+            if progress:
+                progress(done, len(todo))
+    if pending:
+        _write(store, pending, version, key, urls, report)
     return report
+
+
+def _write(
+    store: Store,
+    results: list[JobResult],
+    version: str,
+    key: str,
+    urls: dict[str, str],
+    report: TagReport,
+) -> None:
+    ok = [r for r in results if not r.error]
+    for failed in results:
+        if failed.error:
+            report.failed += 1
+            report.errors.append(f"{urls.get(failed.article, failed.article)}: {failed.error}")
+    analyses = {r.digest: r.analysis for r in ok if r.analysis is not None}
+    store.replace_tag_rows_many(
+        [(r.article, list(r.tags)) for r in ok],
+        version,
+        analyses=[(digest, key, raw) for digest, raw in analyses.items()],
+        candidates={r.article: r.candidates for r in ok},
+    )
+    report.tagged += len(ok)

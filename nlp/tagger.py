@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from archive.records import Evidence, Tag
 from nlp.boundaries import left_boundary, right_boundary
+from nlp.candidates import CandidateFinder, CandidateMention
 from nlp.document import Document
 from nlp.gazetteer import Entry, Gazetteer, Match
 from nlp.keywords import KeywordHit, KeywordMatcher
@@ -27,6 +28,7 @@ FIELD_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
 RULE_WEIGHT = {"in-org-name": 0.5}
 RULE_FIELD_WEIGHT = {"dateline": 1.0}
 LIST_THRESHOLD = 0.5  # one plain mention in the body
+MAX_EVIDENCE = 8  # evidence kept per tag: the first mentions (every mention still counts)
 
 # Short 시·군·구 names that are also everyday words: they need their 시·도 or full name nearby,
 # a dateline, or a list of places around them.
@@ -134,13 +136,43 @@ class Rejection:
     field: str = "body"
 
 
+# A rejection as found: (start, end, kind, key, reason); made into a `Rejection` on demand.
+_RawRejection = tuple[int, int, str, str, str]
+
+
 @dataclass
 class TagResult:
     tags: list[Tag]
-    rejected: list[Rejection] = field(default_factory=list)
+    candidates: list[CandidateMention] = field(default_factory=list)
+    doc: Document | None = None
+    raw_rejections: list[_RawRejection] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Tag]:
         return [t for t in self.tags if t.kind == kind]
+
+    @property
+    def rejected(self) -> list[Rejection]:
+        """Every name or keyword found but not tagged, with the sentence (built on demand:
+        the tag stage never needs them, `explain` does)."""
+        doc = self.doc
+        if doc is None:
+            return []
+        found = []
+        for start, end, kind, key, reason in self.raw_rejections:
+            sentence = doc.sentence_at(start)
+            found.append(
+                Rejection(
+                    doc.text[start:end],
+                    kind,
+                    key,
+                    reason,
+                    doc.text[sentence.start : sentence.end],
+                    start - sentence.start,
+                    end - sentence.start,
+                    doc.field_at(start),
+                )
+            )
+        return found
 
 
 @dataclass(slots=True)
@@ -166,21 +198,24 @@ class Tagger:
         gazetteer: Gazetteer,
         threshold: float = LIST_THRESHOLD,
         topics: KeywordMatcher | None = None,
+        candidates: CandidateFinder | None = None,
     ) -> None:
         self.gazetteer = gazetteer
         self.threshold = threshold
         self.topics = topics
+        self.candidates = candidates
 
     def tag(self, doc: Document) -> TagResult:
-        rejected: list[Rejection] = []
+        rejected: list[_RawRejection] = []
         hits = self._hits(doc, rejected)
         hits = _confirm_companies(doc, hits, rejected)
         topic_hits = self._topic_hits(doc, rejected)
         tags = _score(doc, hits, topic_hits, self.threshold)
-        return TagResult(tags=tags, rejected=rejected)
+        found = self.candidates.find(doc) if self.candidates is not None else []
+        return TagResult(tags=tags, candidates=found, doc=doc, raw_rejections=rejected)
 
     # -- finding and resolving matches ----------------------------------------------------
-    def _hits(self, doc: Document, rejected: list[Rejection]) -> list[_Hit]:
+    def _hits(self, doc: Document, rejected: list[_RawRejection]) -> list[_Hit]:
         """Whole-word, non-overlapping matches (longest first), each resolved to one entry."""
         accepted: list[_Hit] = []
         deferred: list[_Hit] = []
@@ -212,7 +247,7 @@ class Tagger:
                     _reject(rejected, doc, match, entry or first, why)
                 continue
             assert entry is not None
-            hit_rule = rule if why == "word" else why
+            hit_rule = rule if why == "word" or rule == "in-org-name" else why
             if dateline and dateline.place_start <= match.start < dateline.place_end:
                 hit_rule = "dateline"
             accepted.append(_Hit(match, entry, hit_rule))
@@ -221,41 +256,18 @@ class Tagger:
             taken_until = previous_end = match.end
         return _confirm_lists(doc, accepted, deferred, rejected)
 
-    def _topic_hits(self, doc: Document, rejected: list[Rejection]) -> list[KeywordHit]:
+    def _topic_hits(self, doc: Document, rejected: list[_RawRejection]) -> list[KeywordHit]:
         if self.topics is None:
             return []
         hits, misses = self.topics.find(doc)
-        for miss in misses:
-            sentence = doc.sentence_at(miss.hit.start)
-            rejected.append(
-                Rejection(
-                    miss.hit.surface,
-                    "topic",
-                    miss.hit.label,
-                    miss.reason,
-                    doc.text[sentence.start : sentence.end],
-                    miss.hit.start - sentence.start,
-                    miss.hit.end - sentence.start,
-                    doc.field_at(miss.hit.start),
-                )
-            )
+        rejected.extend((m.hit.start, m.hit.end, "topic", m.hit.label, m.reason) for m in misses)
         return hits
 
 
-def _reject(rejected: list[Rejection], doc: Document, match: Match, entry: Entry, why: str) -> None:
-    sentence = doc.sentence_at(match.start)
-    rejected.append(
-        Rejection(
-            match.surface,
-            entry.kind,
-            entry.key,
-            why,
-            doc.text[sentence.start : sentence.end],
-            match.start - sentence.start,
-            match.end - sentence.start,
-            doc.field_at(match.start),
-        )
-    )
+def _reject(
+    rejected: list[_RawRejection], doc: Document, match: Match, entry: Entry, why: str
+) -> None:
+    rejected.append((match.start, match.end, entry.kind, entry.key, why))
 
 
 def _next_match(matches: list[Match], index: int) -> Match | None:
@@ -290,7 +302,12 @@ def _resolve(
     # A name qualified elsewhere in the article keeps that meaning ("경기 광주시" … "광주시는"),
     # unless the 시·도 it could also mean is named unambiguously too (광주광역시).
     known = [e for e in lower if e.key in context.established]
-    if len({e.key for e in known}) == 1 and not (sidos and sidos[0].sido in context.mentioned):
+    ambiguous = len({e.key for e in regions}) > 1
+    if (
+        ambiguous
+        and len({e.key for e in known}) == 1
+        and not (sidos and sidos[0].sido in context.mentioned)
+    ):
         return known[0], "context", True
     in_dateline = _in_dateline(doc, match)
     lower = [e for e in lower if e.form != "stem" or _confirmed_place(doc, e, qualifier)]
@@ -399,7 +416,7 @@ def _tagged_common(doc: Document, match: Match) -> bool:
 
 
 def _confirm_lists(
-    doc: Document, accepted: list[_Hit], deferred: list[_Hit], rejected: list[Rejection]
+    doc: Document, accepted: list[_Hit], deferred: list[_Hit], rejected: list[_RawRejection]
 ) -> list[_Hit]:
     """Homographs in a list with a confirmed place are places too: "서산과 아산", "이천과 청주에
     이어 용인", "충주 5곳, 음성 4곳". Others are rejected with the reason they were held for."""
@@ -437,7 +454,9 @@ def _confirm_lists(
     return result
 
 
-def _confirm_companies(doc: Document, hits: list[_Hit], rejected: list[Rejection]) -> list[_Hit]:
+def _confirm_companies(
+    doc: Document, hits: list[_Hit], rejected: list[_RawRejection]
+) -> list[_Hit]:
     """Common-word company names (아크릴) need a company cue near at least one mention."""
     confirmed = {
         h.entry.key
@@ -473,24 +492,23 @@ def _score(
     for hit in hits:
         fieldname = doc.field_at(hit.match.start)
         weight = _weight(fieldname, hit.rule)
-        item = _evidence(
-            doc,
-            hit.match.start,
-            hit.match.end,
-            fieldname,
-            f"{hit.entry.kind}:{hit.entry.form}:{hit.rule}",
-        )
+        item: Evidence | None = None
         for key in _tag_keys(hit.entry):
             weights[key] += weight
-            evidence[key].append(item)
             first_seen.setdefault(key, hit.match.start)
+            if len(evidence[key]) < MAX_EVIDENCE:
+                if item is None:
+                    rule = f"{hit.entry.kind}:{hit.entry.form}:{hit.rule}"
+                    item = _evidence(doc, hit.match.start, hit.match.end, fieldname, rule)
+                evidence[key].append(item)
     for topic in topic_hits:
         fieldname = doc.field_at(topic.start)
         key = ("topic", topic.label)
         weights[key] += FIELD_WEIGHT[fieldname]
-        rule = f"topic:keyword:{topic.keyword}"
-        evidence[key].append(_evidence(doc, topic.start, topic.end, fieldname, rule))
         first_seen.setdefault(key, topic.start)
+        if len(evidence[key]) < MAX_EVIDENCE:
+            rule = f"topic:keyword:{topic.keyword}"
+            evidence[key].append(_evidence(doc, topic.start, topic.end, fieldname, rule))
     tags = []
     for key, weight in weights.items():
         kind, name = key

@@ -1,0 +1,179 @@
+"""Tag jobs in this process or in a pool of worker processes, one analyzer per worker.
+
+A job is one article with its cached analysis, if any; a result is its tags, candidate
+companies and, for a cache miss, the new analysis. Workers never touch the archive: the parent
+reads the cached analyses and does every SQLite write.
+
+Workers are started with the "spawn" method, so a pool is safe even after a JVM analyzer
+(Komoran) has started in the parent (forking after the JVM starts deadlocks; see
+nlp/analyzer.py). Each worker opens its own pipeline from a `PipelineSpec` (taxonomy folder,
+backend, cache folder), reusing the user dictionary the parent compiled.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from archive.store import TagRow, tag_rows
+
+if TYPE_CHECKING:
+    from nlp.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 50  # articles per task sent to a worker
+PARALLEL_MIN = 200  # fewer articles than this are tagged in-process: pool start-up would dominate
+
+
+class ParallelError(Exception):
+    """The worker pool could not start or died; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSpec:
+    """How to open the same pipeline in another process."""
+
+    taxonomy_dir: str
+    backend: str = "mecab"
+    cache_dir: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    article: str  # article id
+    title: str
+    text: str
+    digest: str  # content hash of the analysed text: the analysis cache key
+    analysis: str | None  # the cached analysis (encoded), or None to analyse
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    article: str
+    tags: tuple[TagRow, ...] = ()  # encoded for the archive (cheaper to send than Tag objects)
+    candidates: tuple[tuple[str, str, str], ...] = ()  # (name, sentence, cue)
+    digest: str = ""
+    analysis: str | None = None  # a new analysis to cache (cache misses only)
+    error: str = ""
+
+
+def tag_jobs(pipeline: Pipeline, jobs: Iterable[Job]) -> list[JobResult]:
+    """Analyse (cache misses only) and tag each job; one failing article does not stop others."""
+    from nlp.document import Document, Morphemes, doc_text
+    from nlp.pipeline import decode_morphemes, encode_morphemes
+
+    results = []
+    for job in jobs:
+        try:
+            text = doc_text(job.title, job.text)
+            new_analysis = None
+            if job.analysis is None:
+                morphemes = Morphemes.of(text, pipeline.analyzer.analyze(text))
+                new_analysis = encode_morphemes(morphemes)
+            else:
+                morphemes = decode_morphemes(text, job.analysis)
+            result = pipeline.tagger.tag(Document.build(job.title, job.text, morphemes))
+            rows = tuple((c.name, c.sentence, c.cue) for c in result.candidates)
+            results.append(
+                JobResult(job.article, tuple(tag_rows(result.tags)), rows, job.digest, new_analysis)
+            )
+        except Exception as exc:  # one bad article must not stop the stage
+            log.exception("tagging article %s failed", job.article)
+            results.append(JobResult(job.article, error=f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+# -- worker side ----------------------------------------------------------------------------
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _init_worker(spec: PipelineSpec) -> None:
+    global _WORKER_PIPELINE
+    from nlp.pipeline import open_pipeline
+
+    cache = Path(spec.cache_dir) if spec.cache_dir else None
+    _WORKER_PIPELINE = open_pipeline(spec.taxonomy_dir, backend=spec.backend, cache_dir=cache)
+
+
+def _run_in_worker(jobs: list[Job]) -> list[JobResult]:
+    if _WORKER_PIPELINE is None:
+        raise ParallelError("worker pipeline not initialised")
+    return tag_jobs(_WORKER_PIPELINE, jobs)
+
+
+# -- parent side ----------------------------------------------------------------------------
+def worker_count(requested: int | None = None) -> int:
+    """Workers to use: `requested`, else $JIYEOK_WORKERS, else every core."""
+    if requested is not None:
+        return max(1, requested)
+    env = os.environ.get("JIYEOK_WORKERS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return os.cpu_count() or 1
+
+
+def run_jobs(
+    pipeline: Pipeline,
+    chunks: Iterable[list[Job]],
+    total: int,
+    workers: int,
+    parallel_min: int = PARALLEL_MIN,
+) -> Iterator[list[JobResult]]:
+    """Results chunk by chunk, in order: in a worker pool when there are enough articles and
+    workers, else in this process. `chunks` is consumed lazily (a few chunks in flight)."""
+    spec = getattr(pipeline, "spec", None)
+    if workers <= 1 or total < parallel_min or spec is None:
+        for chunk in chunks:
+            yield tag_jobs(pipeline, chunk)
+        return
+    yield from _pooled(spec, chunks, workers, lambda chunk: tag_jobs(pipeline, chunk))
+
+
+def _pooled(
+    spec: PipelineSpec,
+    chunks: Iterable[list[Job]],
+    workers: int,
+    fallback: Callable[[list[Job]], list[JobResult]],
+) -> Iterator[list[JobResult]]:
+    context = multiprocessing.get_context("spawn")
+    in_flight: deque[tuple[list[Job], Future[list[JobResult]]]] = deque()
+    source = iter(chunks)
+    log.info("tagging with %d worker processes", workers)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(spec,)
+        ) as pool:
+            for chunk in source:
+                in_flight.append((chunk, pool.submit(_run_in_worker, chunk)))
+                if len(in_flight) >= 2 * workers:
+                    yield _next_result(in_flight)
+            while in_flight:
+                yield _next_result(in_flight)
+    except BrokenProcessPool as exc:
+        # A worker died (killed, out of memory): finish in this process rather than fail.
+        log.warning("worker pool broke (%s); tagging the rest in this process", exc)
+        for chunk, _ in in_flight:
+            yield fallback(chunk)
+        for chunk in source:
+            yield fallback(chunk)
+
+
+def _next_result(in_flight: deque[tuple[list[Job], Future[list[JobResult]]]]) -> list[JobResult]:
+    """The oldest chunk's results; the chunk leaves the queue only once they are in."""
+    results = in_flight[0][1].result()
+    in_flight.popleft()
+    return results
+
+
+def chunked(items: list, size: int = CHUNK_SIZE) -> Iterator[list]:
+    for first in range(0, len(items), size):
+        yield items[first : first + size]

@@ -1,0 +1,126 @@
+"""The tag stage: worker processes give the same tags as one process, and a taxonomy change
+re-tags the archive from the cached analyses without analysing anything again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta
+
+import pytest
+
+from archive.records import KST, Article
+from archive.store import Store
+from nlp.pipeline import open_pipeline, tag_archive
+
+
+def _labelled_articles(root) -> list[Article]:
+    """The 60+ hand-labelled articles (demo and hard ones) as archive articles."""
+    articles = []
+    start = datetime(2026, 1, 1, 9, tzinfo=KST)
+    for path in sorted((root / "tests" / "fixtures" / "labels").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            articles.append(
+                Article(
+                    url=f"https://example.kr/{record['id']}",
+                    title=record["title"],
+                    text=record["text"],
+                    source="labels",
+                    published=start + timedelta(hours=len(articles)),
+                )
+            )
+    return articles
+
+
+def _snapshot(store: Store) -> dict:
+    tags = {
+        article: sorted(
+            (
+                t.kind,
+                t.key,
+                t.score,
+                t.primary,
+                tuple((e.rule, e.start, e.sentence) for e in t.evidence),
+            )
+            for t in found
+        )
+        for article, found in store.tags().items()
+    }
+    candidates = [(c.name, c.count, c.articles, c.examples) for c in store.candidates()]
+    return {"tags": tags, "candidates": candidates}
+
+
+class CountingAnalyzer:
+    """The real analyzer, counting how often it is asked to analyse."""
+
+    def __init__(self, analyzer) -> None:
+        self.inner, self.calls = analyzer, 0
+        self.backend, self.version = analyzer.backend, analyzer.version
+
+    def analyze(self, text):
+        self.calls += 1
+        return self.inner.analyze(text)
+
+
+@pytest.fixture(scope="module")
+def articles(root):
+    found = _labelled_articles(root)
+    assert len(found) >= 60
+    return found
+
+
+def test_worker_processes_tag_exactly_like_one_process(pipeline, articles, tmp_path):
+    with Store.open(tmp_path / "serial.sqlite3") as serial:
+        for article in articles:
+            serial.save_article(article)
+        report = tag_archive(serial, pipeline, workers=1)
+        assert report.tagged == len(articles) and report.failed == 0
+        expected = _snapshot(serial)
+    with Store.open(tmp_path / "parallel.sqlite3") as parallel:
+        for article in articles:
+            parallel.save_article(article)
+        report = tag_archive(parallel, pipeline, workers=2, parallel_min=0, batch_size=25)
+        assert report.tagged == len(articles) and report.failed == 0
+        assert _snapshot(parallel) == expected
+        cached = parallel.conn.execute("SELECT count(*) FROM analyses").fetchone()[0]
+        assert cached == len(articles)  # the workers' analyses were cached by the parent
+    assert any(t for t in expected["tags"].values())
+
+
+def test_taxonomy_change_retags_from_the_cache_without_analysing(root, articles, tmp_path):
+    taxonomy = tmp_path / "taxonomy"
+    shutil.copytree(root / "content" / "taxonomy", taxonomy)
+    cache = root / ".cache" / "analyzer"
+    story = Article(
+        url="https://example.kr/nuri",
+        title="누리비전, 청주에 공장",
+        text='김현배 누리비전 대표는 "충북 청주에 공장을 짓는다"고 말했다.',
+        source="test",
+    )
+    with Store.open(tmp_path / "archive.sqlite3") as store:
+        for article in [*articles, story]:
+            store.save_article(article)
+        first = open_pipeline(taxonomy, cache_dir=cache)
+        first.analyzer = CountingAnalyzer(first.analyzer)
+        tag_archive(store, first, workers=1)
+        assert first.analyzer.calls == len(articles) + 1
+        assert [c.name for c in store.candidates()] == ["누리비전"]
+        rows = store.conn.execute("SELECT count(*) FROM analyses").fetchone()[0]
+
+        with (taxonomy / "companies.toml").open("a", encoding="utf-8") as out:
+            out.write(
+                '\n[[company]]\nname = "누리비전"\nslug = "nurivision"\nregion = "충청북도"\n'
+            )
+        second = open_pipeline(taxonomy, cache_dir=cache)
+        assert second.version != first.version
+        assert second.analysis_key == first.analysis_key
+        second.analyzer = CountingAnalyzer(second.analyzer)
+        report = tag_archive(store, second, workers=1)
+
+        assert report.tagged == len(articles) + 1  # every article re-tagged...
+        assert second.analyzer.calls == 0  # ...without analysing any text again
+        assert store.conn.execute("SELECT count(*) FROM analyses").fetchone()[0] == rows
+        assert "누리비전" in {t.key for t in store.tags(story.id)[story.id]}
+        assert store.candidates() == []  # now a known company, no longer a candidate
+        assert tag_archive(store, second, workers=1).tagged == 0  # and nothing is stale
