@@ -125,7 +125,7 @@ def source_digest(paths: Iterable[Path]) -> bytes:
     """Digest of files' names and bytes (the sitegen code, static assets)."""
     h = _blake(b"files")
     for path in sorted(paths):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.digest()
 
 
@@ -133,6 +133,22 @@ def code_digest() -> bytes:
     """Digest of the sitegen package's source: a code change re-renders every page."""
     here = Path(__file__).resolve().parent
     return source_digest(here.glob("*.py"))
+
+
+def site_inputs(archive: str, templates: Path, values: object) -> str | None:
+    """A digest of everything a render reads: the archive's digest, every file under the
+    templates folder (templates and static assets), the sitegen code and the render's other
+    arguments (taxonomy, config, curation…). None when one of those has no stable digest."""
+    h = _blake(b"site v%d" % FORMAT)
+    h.update(archive.encode())
+    h.update(code_digest())
+    h.update(source_digest(p for p in templates.rglob("*") if p.is_file()))
+    try:
+        h.update(Fingerprinter().digest(values))
+    except Unfingerprintable as exc:
+        log.debug("no whole-site fingerprint: %s", exc)
+        return None
+    return h.hexdigest()
 
 
 class TemplateDigests:
@@ -255,6 +271,8 @@ class FingerprintFile:
 
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / FINGERPRINTS
+        self.inputs = ""  # the digest of everything the last render read (see site_inputs)
+        self.pages = 0
         self.previous = self._load()
         self.current: dict[str, str] = {}
 
@@ -268,6 +286,8 @@ class FingerprintFile:
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return {}
+        self.inputs = str(data.get("inputs") or "")
+        self.pages = int(data.get("pages") or 0)
         files = data.get("files")
         return dict(files) if isinstance(files, dict) else {}
 
@@ -279,10 +299,15 @@ class FingerprintFile:
         if fingerprint is not None:
             self.current[relative] = fingerprint
 
-    def save(self) -> None:
+    def save(self, inputs: str | None = None, pages: int = 0) -> None:
         """Write this render's fingerprints (after every file is in place; atomically)."""
         data = json.dumps(
-            {"format": FORMAT, "files": dict(sorted(self.current.items()))},
+            {
+                "format": FORMAT,
+                "inputs": inputs or "",
+                "pages": pages,
+                "files": dict(sorted(self.current.items())),
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode()

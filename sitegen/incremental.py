@@ -7,6 +7,7 @@ returns the paths rendered and skipped. Nothing here knows what a page shows.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from jinja2 import Environment
 
 from sitegen import routes
 from sitegen.fingerprint import FingerprintFile, PageFingerprints
-from sitegen.writer import Writer
+from sitegen.writer import MANIFEST, Writer
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,20 @@ def write_outputs(
         writer.write(relative, data())
         report.rendered += 1
     return report
+
+
+def unchanged_site(out_dir: Path, stored: FingerprintFile, inputs: str | None) -> int | None:
+    """The number of files kept when nothing a render reads changed since the last complete
+    render and every file it made is still there; None when the site must be rendered."""
+    if not inputs or stored.inputs != inputs:
+        return None
+    try:
+        made = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not all((out_dir / relative).is_file() for relative in made):
+        return None
+    return len(made)
 
 
 def _can_fork() -> bool:

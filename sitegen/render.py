@@ -12,6 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from archive.curation import Curation, curate_articles
+from archive.digest import archive_digest
 from archive.store import Store
 from archive.taxonomy import Taxonomy
 from sitegen import routes
@@ -19,8 +20,8 @@ from sitegen.charts import chart_table, monthly_chart
 from sitegen.config import SiteConfig
 from sitegen.dates import month_label
 from sitegen.feeds import atom_feed, sitemap
-from sitegen.fingerprint import FingerprintFile, PageFingerprints
-from sitegen.incremental import render_pages, write_outputs
+from sitegen.fingerprint import FingerprintFile, PageFingerprints, site_inputs
+from sitegen.incremental import render_pages, unchanged_site, write_outputs
 from sitegen.map import map_legend, province_breaks, province_map
 from sitegen.model import Site, build_site, companies_with_articles, groups_with_sidos
 from sitegen.pages import Editorial
@@ -347,6 +348,13 @@ def render_site(
     applied to the archive's articles and tags first: editors' decisions win; ``editorial`` adds
     content/pages/*.md and the regions' and companies' introductions.
     """
+    stored = FingerprintFile(out_dir)  # what the last render made each file from
+    arguments = (taxonomy, config, source_names, map_data, curation, editorial)
+    inputs = site_inputs(archive_digest(store), templates, arguments)
+    kept = unchanged_site(out_dir, stored, inputs)
+    if kept is not None:  # nothing it reads changed: no page to render, no file to write
+        log.info("nothing changed since the last render: %d files kept", kept)
+        return RenderReport(stored.pages, 0, kept, 0, skipped=kept)
     copies = store.duplicate_groups()
     hidden = {a.id for group in copies.values() for a in group}
     articles = [a for a in store.articles() if a.id not in hidden]
@@ -359,7 +367,6 @@ def render_site(
     env = make_environment(templates, config)
     env.globals.update(menu_pages=site.editorial.menu, pinned=site.pinned)
     writer = Writer(out_dir)
-    stored = FingerprintFile(out_dir)  # what the last render made each file from
     fingerprints = PageFingerprints(env)
     pages = render_pages(site_pages(site), env, writer, fingerprints, stored, progress)
     html_paths = pages.html_paths
@@ -377,7 +384,7 @@ def render_site(
     )
     _copy_static(templates / "static", writer)
     report: WriteReport = writer.finish()
-    stored.save()
+    stored.save(inputs, len(html_paths))
     log.info(
         "rendered %d files: %d written, %d unchanged, %d removed",
         len(report.files),

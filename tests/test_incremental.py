@@ -67,10 +67,25 @@ def test_no_change_render_skips_every_page_and_keeps_the_bytes(
     assert first.rendered > 40 and first.skipped == 0
     before = _tree(out)
     second = _render(store, taxonomy, templates, out)
-    assert second.rendered == 0
-    assert second.skipped == first.rendered
+    assert second.rendered == 0 and second.pages == first.pages
+    assert second.skipped == first.written  # every file kept: nothing it reads changed
     assert second.written == 0 and second.removed == 0
     assert _tree(out) == before
+
+
+def test_whole_site_check_ignores_run_bookkeeping_but_not_tags(
+    store, taxonomy, templates, tmp_path
+):
+    out = tmp_path / "public"
+    first = _render(store, taxonomy, templates, out)
+    run = store.start_run("update")  # the runs table changes on every run: not a render input
+    store.finish_run(run, "ok", {})
+    assert _render(store, taxonomy, templates, out).skipped == first.written
+    store.conn.execute(
+        "UPDATE tags SET score = 0.75 WHERE rowid = (SELECT min(rowid) FROM tags)"
+    )  # a tag's score is shown nowhere here, but the render must look: pages fingerprinted
+    report = _render(store, taxonomy, templates, out)
+    assert report.skipped + report.rendered == first.rendered  # each page's fingerprint looked at
 
 
 def test_changed_article_re_renders_exactly_the_pages_that_show_it(
