@@ -263,10 +263,13 @@ def run_update(
             with _stage(run, "render"):
                 report["render"] = run_render(paths, store, base_url, names, search=False)
                 run.add_render(report["render"])
-            if search and run.stage_ok("render"):
+            rendered = report.get("render", {})
+            site_changed = rendered.get("written", 1) or rendered.get("removed", 1)
+            indexed = (paths.public / "pagefind").is_dir()
+            if search and run.stage_ok("render") and (site_changed or not indexed):
                 from sitegen.search import build_search_index
 
-                with _stage(run, "search"):  # timed apart from the render
+                with _stage(run, "search"):  # timed apart from the render; skipped if no change
                     index = build_search_index(paths.public, ROOT / "node_modules")
                     report["render"]["search"] = index.as_dict()
             if run.stage_ok("render"):
