@@ -94,6 +94,12 @@ COMMON_WORD_PLACES = frozenset(
 )
 # 시·도 short forms that are everyday words: 경기 is also "the economy" and "a match".
 COMMON_WORD_SIDOS = frozenset(["경기"])
+# 대전 is also "a great contest" after what is contested: "AI 반도체 대전", "OTT 대전".
+_CONTEST_BEFORE = re.compile(
+    r"(?:[A-Za-z0-9+]+|반도체|칩|클라우드|플랫폼|모델|인재|가격|요금|검색|특허|쇼핑|배달|구독|"
+    r"메모리|파운드리|커머스|결제|핀테크|쩐의|세기의|빅테크|스마트폰|게임|로봇|서비스|수주|"
+    r"유치|기술|표준|생태계|패권)\s$"
+)
 # Why a homograph was not tagged on first sight; a list of places around it can still confirm it.
 _DEFERRABLE = frozenset(["common-word", "common-noun", "needs-province"])
 _REGION_KINDS = frozenset(["sido", "sigungu", "place"])
@@ -313,10 +319,12 @@ def _resolve(
     lower = [e for e in lower if e.form != "stem" or _confirmed_place(doc, e, qualifier)]
     if sidos:
         sido = sidos[0]
-        if match.surface in COMMON_WORD_SIDOS and not (
-            in_dateline or _province_follows(doc, match, sido, following)
-        ):
-            return sido, "common-word", False  # 경기 침체
+        homograph = match.surface in COMMON_WORD_SIDOS or (
+            match.surface == "대전"
+            and _CONTEST_BEFORE.search(doc.text, max(0, match.start - 12), match.start)
+        )
+        if homograph and not (in_dateline or _province_follows(doc, match, sido, following)):
+            return sido, "common-word", False  # 경기 침체, AI 반도체 대전
         return sido, "word", True
     if not lower:
         stems = [e for e in regions if e.form == "stem"]

@@ -279,3 +279,20 @@ def test_site_menus_and_related_links_are_ignored(pipeline):
     )
     regions, _, _ = _tags(pipeline, body)
     assert regions == {"제주특별자치도"}
+
+
+def test_daejeon_as_a_contest_is_not_the_city(pipeline):
+    regions, _, _ = _tags(pipeline, "AI 반도체 대전이 본격화했다. 클라우드 대전에서 살아남는다.")
+    assert not regions
+    regions, _, _ = _tags(pipeline, "과학도시 대전의 미래. 서울·대전·부산에서 열린다.")
+    assert {"대전광역시", "서울특별시", "부산광역시"} <= regions
+
+
+def test_banks_named_after_regions_are_companies(pipeline):
+    regions, companies, _ = _tags(pipeline, "부산은행과 대구은행이 AI 상담을 도입한다.")
+    assert {"부산은행", "iM뱅크"} <= companies and not regions
+
+
+def test_company_names_that_are_a_word_and_a_particle_need_a_cue(pipeline):
+    _, companies, _ = _tags(pipeline, "상대가 사람인 줄 알았다. 나무가 자란다.")
+    assert not companies & {"사람인", "나무가"}
