@@ -168,7 +168,8 @@ def unchanged_site(out_dir: Path, stored: FingerprintFile, inputs: str | None) -
         made = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not all((out_dir / relative).is_file() for relative in made):
+    root = str(out_dir) + os.sep
+    if not all(os.path.isfile(root + relative) for relative in made):
         return None
     return len(made)
 
