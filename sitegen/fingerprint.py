@@ -42,6 +42,7 @@ def _blake(data: bytes = b"") -> hashlib.blake2b:
 
 
 _FIELDS: dict[type, Callable[[object], tuple] | None] = {}
+_FIELD_COUNTS: dict[type, int] = {}
 
 
 def _field_values(cls: type) -> Callable[[object], tuple] | None:
@@ -50,6 +51,7 @@ def _field_values(cls: type) -> Callable[[object], tuple] | None:
         getter: Callable[[object], tuple] | None = None
         if dataclasses.is_dataclass(cls):
             names = [f.name for f in dataclasses.fields(cls)]
+            _FIELD_COUNTS[cls] = len(names)
             if len(names) > 1:
                 getter = attrgetter(*names)
             elif names:
@@ -67,7 +69,9 @@ def _record_digest(digest: bytes) -> bytes:
 
 
 class _ContextPickler(pickle.Pickler):
-    """Pickles a value with every dataclass instance replaced by its memoised digest."""
+    """Pickles a page context with every dataclass instance replaced by its memoised digest."""
+
+    inline_below = 0  # dataclasses with fewer fields are pickled in place, not memoised
 
     def __init__(self, buffer: BytesIO, records: Fingerprinter) -> None:
         super().__init__(buffer, protocol=5)
@@ -75,9 +79,19 @@ class _ContextPickler(pickle.Pickler):
         self.records = records
 
     def reducer_override(self, obj: object) -> object:
-        if _field_values(type(obj)) is None:
+        cls = type(obj)
+        getter = _field_values(cls)
+        if getter is None:
             return NotImplemented
+        if _FIELD_COUNTS[cls] < self.inline_below:
+            return (cls, getter(obj))  # small and seldom shared (a tag link): cheaper in place
         return (_record_digest, (self.records.record(obj),))
+
+
+class _RecordPickler(_ContextPickler):
+    """Pickles a record's fields: small records inside it in place, large ones by digest."""
+
+    inline_below = 8
 
 
 class Fingerprinter:
@@ -93,10 +107,10 @@ class Fingerprinter:
     def __init__(self) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
 
-    def _pickled(self, value: object) -> bytes:
+    def _pickled(self, value: object, pickler: type[_ContextPickler] = _ContextPickler) -> bytes:
         buffer = BytesIO()
         try:
-            _ContextPickler(buffer, self).dump(value)
+            pickler(buffer, self).dump(value)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
             raise Unfingerprintable(f"{type(value).__qualname__}: {exc}") from exc
         return buffer.getvalue()
@@ -114,7 +128,7 @@ class Fingerprinter:
         cls = type(value)
         values = _FIELDS[cls](value)  # type: ignore[misc]  # filled by reducer_override
         h = _blake(f"{cls.__module__}.{cls.__qualname__}".encode())
-        h.update(self._pickled(values))
+        h.update(self._pickled(values, _RecordPickler))
         digest = h.digest()
         self._memo[key] = (value, digest)  # holding the value keeps its id from being reused
         return digest

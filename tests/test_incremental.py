@@ -218,6 +218,6 @@ def test_every_render_input_is_in_the_fingerprints():
     fingerprints); this lists the ones that are not inputs of the pages."""
     not_inputs = {"store", "out_dir", "progress"}
     known = {"taxonomy", "config", "templates", "source_names", "map_data", "curation"}
-    known |= {"editorial"}
+    known |= {"editorial", "relevance"}
     params = set(inspect.signature(render_site).parameters) - not_inputs
     assert params <= known, f"check that {params - known} reach the fingerprints, then add here"
