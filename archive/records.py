@@ -33,7 +33,7 @@ class Source:
     selectors: dict[str, object] = field(default_factory=dict)
     allow_private: bool = False
     enabled: bool = True
-    policy: str = "filter"
+    policy: str | float = "filter"  # "all", "filter" or the source's own relevance threshold
     max_items: int = 200
     rate: float | None = None  # requests per second to this source's host; None = [scraper] rate
     region: str = ""  # a 시·도 hint for regional outlets

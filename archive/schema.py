@@ -100,4 +100,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX candidates_article ON candidates (article_id);
     """,
+    # 4 (relevance): each article's AI-relevance score, the flag at the default threshold and
+    # the explanation (features, contributions, evidence), with what it was computed from
+    # (scorer version | the article's tagged_with), so that a stale score is re-computed
+    """
+    CREATE TABLE relevance (
+        article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        score REAL NOT NULL,
+        relevant INTEGER NOT NULL,
+        explanation TEXT NOT NULL DEFAULT '{}',
+        scored_with TEXT NOT NULL DEFAULT ''
+    );
+    """,
 )

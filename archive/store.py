@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from archive.records import KST, Article, Evidence, Failure, FetchState, Tag, article_id
+from archive.relevance import Relevance
 from archive.schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,17 @@ def tag_rows(tags: Iterable[Tag]) -> list[TagRow]:
 
 def _evidence_from(raw: str) -> tuple[Evidence, ...]:
     return tuple(Evidence(**item) for item in json.loads(raw))
+
+
+def _tag(row: sqlite3.Row) -> Tag:
+    return Tag(
+        kind=row["kind"],
+        key=row["key"],
+        score=row["score"],
+        origin=row["origin"],
+        primary=bool(row["is_primary"]),
+        evidence=_evidence_from(row["evidence"]),
+    )
 
 
 class Store:
@@ -347,16 +359,7 @@ class Store:
             args = (article,)
         result: dict[str, list[Tag]] = {}
         for row in self.conn.execute(query + " ORDER BY article_id, kind, score DESC, key", args):
-            result.setdefault(row["article_id"], []).append(
-                Tag(
-                    kind=row["kind"],
-                    key=row["key"],
-                    score=row["score"],
-                    origin=row["origin"],
-                    primary=bool(row["is_primary"]),
-                    evidence=_evidence_from(row["evidence"]),
-                )
-            )
+            result.setdefault(row["article_id"], []).append(_tag(row))
         return result
 
     # -- candidate companies ---------------------------------------------------------------
@@ -386,6 +389,62 @@ class Store:
         ]
         found.sort(key=lambda c: (-c.count, c.name))
         return found
+
+    # -- relevance -------------------------------------------------------------------------
+    def articles_to_score(self, version: str) -> list[tuple[Article, str]]:
+        """Articles whose relevance score is missing, or was computed by another scorer
+        `version` or from other tags: (article, its tagged_with), by id."""
+        rows = self.conn.execute(
+            """SELECT a.* FROM articles a LEFT JOIN relevance r ON r.article_id = a.id
+               WHERE r.scored_with IS NULL OR r.scored_with != ? || '|' || a.tagged_with
+               ORDER BY a.id""",
+            (version,),
+        ).fetchall()
+        return [(self._article(row), row["tagged_with"]) for row in rows]
+
+    def save_relevance_many(self, rows: Iterable[tuple[str, Relevance, str]]) -> None:
+        """Store (article id, relevance, scored_with) rows in one transaction."""
+        with self.transaction() as conn:
+            conn.executemany(
+                """INSERT OR REPLACE INTO relevance
+                       (article_id, score, relevant, explanation, scored_with)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [
+                    (article, r.score, int(r.relevant), r.to_json(), scored_with)
+                    for article, r, scored_with in rows
+                ],
+            )
+
+    def relevance(self, article: str) -> Relevance | None:
+        """An article's stored relevance with its explanation, if it has been scored."""
+        row = self.conn.execute(
+            "SELECT score, relevant, explanation FROM relevance WHERE article_id = ?", (article,)
+        ).fetchone()
+        return Relevance.from_stored(row[0], bool(row[1]), row[2]) if row else None
+
+    def relevance_scores(self) -> dict[str, float]:
+        """Every scored article's relevance score, by id."""
+        return {
+            row[0]: row[1]
+            for row in self.conn.execute(
+                "SELECT article_id, score FROM relevance ORDER BY article_id"
+            )
+        }
+
+    def tags_of(self, articles: Iterable[str]) -> dict[str, list[Tag]]:
+        """Tags of several articles (by id) in a few queries."""
+        wanted = list(articles)
+        result: dict[str, list[Tag]] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            rows = self.conn.execute(
+                f"SELECT * FROM tags WHERE article_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY article_id, kind, score DESC, key",
+                chunk,
+            )
+            for row in rows:
+                result.setdefault(row["article_id"], []).append(_tag(row))
+        return result
 
     # -- analysis cache --------------------------------------------------------------------
     def cached_analyses(self, digests: list[str], analyzer: str) -> dict[str, str]:
