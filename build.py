@@ -1369,6 +1369,7 @@ def explain_cmd(paths: Paths, article: str, as_json: bool) -> None:
     its score, primary flag and evidence (field, sentence with the match in ⟦ ⟧, rule), every
     rejected match with its reason, and the candidate companies found.
     """
+    from archive.curation import decision_json, format_decision, load_curation
     from nlp.document import Document, doc_text
     from nlp.explain import Thresholds, explanation, format_explanation
     from nlp.pipeline import open_pipeline
@@ -1394,10 +1395,16 @@ def explain_cmd(paths: Paths, article: str, as_json: bool) -> None:
         pipeline.version,
         Thresholds(config.region_threshold, config.company_threshold),
     )
+    curation_file = paths.content / "curation.toml"
+    decision = load_curation(curation_file).get(found.id)  # editors win over these tags
+    if decision is not None:
+        data["curation"] = decision_json(decision)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(format_explanation(data))
+        if decision is not None:
+            click.echo(format_decision(decision, curation_file))
 
 
 if __name__ == "__main__":

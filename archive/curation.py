@@ -554,3 +554,38 @@ def find_article(store: Store, ident: str) -> Article:
         f"no article {ident!r} in {store.path}; the 기사 ID is shown on each article page "
         "(check --archive if you use another archive)"
     )
+
+
+def decision_json(decision: Decision) -> dict[str, object]:
+    """An editor's decision as plain data (for `explain --json`)."""
+    data: dict[str, object] = {
+        "line": decision.line,
+        "add": [str(r) for r in decision.add],
+        "remove": [str(r) for r in decision.remove],
+        "published": decision.published,
+    }
+    for key in ("hide", "pin"):
+        if getattr(decision, key):
+            data[key] = True
+    for key in ("title", "excerpt", "relevance", "note"):
+        if getattr(decision, key):
+            data[key] = getattr(decision, key)
+    if decision.ai is not None:
+        data["ai"] = decision.ai
+    return data
+
+
+def format_decision(decision: Decision, path: Path) -> str:
+    """What editors decided about an article, for people (`explain`): it wins over the tags."""
+    lines = [f"editors' decision ({path}:{decision.line}), applied over the tags above:"]
+    lines += [f"  + {ref}" for ref in decision.add]
+    lines += [f"  - {ref}" for ref in decision.remove]
+    if not decision.published:
+        why = "hidden" if decision.hide else "not AI" if decision.ai is False else "excluded"
+        lines.append(f"  not published ({why})")
+    if decision.pin:
+        lines.append("  pinned")
+    for key in ("title", "excerpt", "relevance", "note"):
+        if getattr(decision, key):
+            lines.append(f"  {key}: {getattr(decision, key)}")
+    return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -92,6 +93,9 @@ def test_removed_tag_stays_removed_after_tag_and_update(newsroom, root):
             "SELECT count(*) FROM tags WHERE article_id = ? AND key = ?", (ident, sido)
         ).fetchone()[0]
     assert auto == 1, "the archive keeps the tagger's tag; the decision lives in the file"
+    explained = json.loads(run_build(*args, "explain", ident, "--json").stdout)
+    assert explained["curation"]["remove"] == [f"region:{sido}"], "explain shows the decision"
+    assert "company:카카오" in explained["curation"]["add"]
 
 
 def test_render_refuses_to_publish_on_a_content_error(newsroom):
