@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Fit the relevance model's weights and default threshold on the TRAIN split, write them to
+nlp/relevance_model.json, and print how the filter does on TRAIN and on the held-out TEST split.
+
+Every choice is made on TRAIN alone: the L2 strength by 5-fold cross-validated log-loss, the
+threshold by the best cross-validated F0.5 (precision counts twice as much as recall). TEST is
+only measured and printed, never used.
+
+Run after changing the features (nlp/relevance.py) or the corpus; a vocabulary change in
+topics.toml can be re-fitted the same way (the tag stage re-scores the archive either way):
+
+    .venv/bin/python scripts/fit_relevance.py            # fit, write, print
+    .venv/bin/python scripts/fit_relevance.py --dry-run  # fit and print only
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from archive.relevance import load_ai_vocabulary  # noqa: E402
+from nlp.pipeline import open_pipeline  # noqa: E402
+from nlp.relevance import FEATURES, MODEL_PATH, RelevanceModel, RelevanceScorer  # noqa: E402
+from nlp.relevance_eval import (  # noqa: E402
+    MIN_PRECISION,
+    Counts,
+    choose_threshold,
+    cross_val_scores,
+    fit_logistic,
+    load_relevance_labels,
+    predict,
+)
+
+CORPUS = ROOT / "tests" / "fixtures" / "relevance" / "articles.jsonl"
+L2_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+TOLERANCE = 0.02  # recall within this of the best: prefer the stronger regularisation (smaller
+# weights carry better to articles unlike the corpus: longer, from other outlets)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--labels", type=Path, default=CORPUS)
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--dry-run", action="store_true", help="Print only; write nothing.")
+    parser.add_argument(
+        "--hide-test", action="store_true", help="Do not score TEST (while designing features)."
+    )
+    parser.add_argument(
+        "--errors", action="store_true", help="List the cross-validated TRAIN errors."
+    )
+    args = parser.parse_args()
+
+    labels = load_relevance_labels(args.labels)
+    taxonomy_dir = ROOT / "content" / "taxonomy"
+    pipeline = open_pipeline(taxonomy_dir, cache_dir=ROOT / ".cache" / "analyzer")
+    vocabulary = load_ai_vocabulary(taxonomy_dir / "topics.toml")
+    ai_companies = [c.name for c in pipeline.taxonomy.companies if c.ai]
+    empty = RelevanceModel({}, 0.0, 0.5)
+    scorer = RelevanceScorer(vocabulary, empty, ai_companies)
+    names = list(FEATURES)
+    rows = []
+    for label in labels:
+        result = pipeline.tag_text(label.title, label.text)
+        values, _ = scorer.features(result.doc, result.tags)
+        rows.append([values[n] for n in names])
+    x = np.array(rows, dtype=float)
+    y = np.array([label.relevant for label in labels], dtype=float)
+    train = np.array([label.split == "train" for label in labels])
+    train_ids = [label.id for label in labels if label.split == "train"]
+
+    grid = {}
+    for strength in L2_GRID:
+        cv = cross_val_scores(x[train], y[train], train_ids, strength)
+        cut, found = choose_threshold(cv, y[train])
+        grid[strength] = (cv, cut, found)
+    best = max(c.recall for _, _, c in grid.values() if c.precision >= MIN_PRECISION)
+    l2 = max(
+        k
+        for k, (_, _, c) in grid.items()
+        if c.precision >= MIN_PRECISION and c.recall >= best - TOLERANCE
+    )
+    cv, threshold, _ = grid[l2]
+    weights, bias = fit_logistic(x[train], y[train], l2)
+
+    def counts(mask: np.ndarray, scores: np.ndarray) -> Counts:
+        return Counts.of(scores[mask] >= threshold, y[mask] == 1)
+
+    scores = predict(x, weights, bias)
+    table = {
+        "train (5-fold cv)": Counts.of(cv >= threshold, y[train] == 1),
+        "train": counts(train, scores),
+    }
+    if not args.hide_test:
+        table["test (held out)"] = counts(~train, scores)
+    print(f"corpus {args.labels}: {len(labels)} articles, {int(train.sum())} train")
+    print(f"5-fold cross-validation on train (precision ≥ {MIN_PRECISION}, best recall):")
+    for k, (_, cut, c) in grid.items():
+        print(f"  l2 {k:<5g} threshold {cut:.3f} precision {c.precision:.3f} recall {c.recall:.3f}")
+    print(
+        f"chosen l2 = {l2:g} (the strongest within {TOLERANCE} of the best recall), "
+        f"threshold = {threshold:.4f}\n"
+    )
+    print(f"{'feature':<16} {'weight':>7}")
+    for name, weight in zip(names, weights, strict=True):
+        print(f"{name:<16} {weight:>7.3f}")
+    print(f"{'bias':<16} {bias:>7.3f}\n")
+    print(f"{'split':<18} {'n':>4} {'tp':>3} {'fp':>3} {'fn':>3} {'precision':>9} {'recall':>7}")
+    for name, c in table.items():
+        n = c.tp + c.fp + c.fn + c.tn
+        print(
+            f"{name:<18} {n:>4} {c.tp:>3} {c.fp:>3} {c.fn:>3} {c.precision:>9.3f} {c.recall:>7.3f}"
+        )
+    if args.errors:
+        train_labels = [label for label in labels if label.split == "train"]
+        print("\ncross-validated train errors:")
+        for label, score, row in zip(train_labels, cv, x[train], strict=True):
+            if (score >= threshold) != label.relevant:
+                shown = {n: round(v, 2) for n, v in zip(names, row, strict=True) if v}
+                print(f"  {label.id} {int(label.relevant)} {score:.2f} {label.title[:50]} {shown}")
+    model = RelevanceModel(
+        dict(zip(names, (float(w) for w in weights), strict=True)),
+        bias,
+        threshold,
+        {
+            "corpus": str(
+                args.labels.relative_to(ROOT) if args.labels.is_relative_to(ROOT) else args.labels
+            ),
+            "corpus_sha1": hashlib.sha1(args.labels.read_bytes()).hexdigest()[:12],
+            "vocabulary": vocabulary.fingerprint,
+            "train_articles": int(train.sum()),
+            "l2": l2,
+            "l2_rule": f"strongest with cross-validated recall within {TOLERANCE} of the best",
+            "threshold_rule": f"best 5-fold cross-validated recall at precision ≥ {MIN_PRECISION}",
+            "train_cv": table["train (5-fold cv)"].as_dict(),
+        },
+    )
+    if args.dry_run:
+        print("\n--dry-run: nothing written")
+        return
+    args.out.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
