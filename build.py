@@ -149,7 +149,24 @@ def run_tag(
         report.skipped,
         report.failed,
     )
-    return report.as_dict()
+    result = report.as_dict()
+    result["relevance"] = run_relevance(paths, store, pipeline, retag_all)
+    result["failed"] = int(result["failed"]) + int(result["relevance"]["failed"])
+    return result
+
+
+def run_relevance(paths: Paths, store: Store, pipeline, rescore_all: bool = False) -> dict:
+    """The tag stage's second half: AI-relevance scores of new and stale articles."""
+    from archive.relevance import RelevanceError
+    from nlp.relevance_stage import open_scorer, score_archive
+
+    try:
+        scorer = open_scorer(paths.taxonomy, pipeline)
+    except RelevanceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return score_archive(
+        store, pipeline, scorer, rescore_all=rescore_all, progress=_progress("relevance")
+    ).as_dict()
 
 
 def run_render(
@@ -158,6 +175,7 @@ def run_render(
     base_url: str | None = None,
     source_names: dict[str, str] | None = None,
     search: bool = True,
+    sources: list | None = None,
 ) -> dict:
     from archive.checks import cached_taxonomy
     from archive.curation import load_curation
@@ -169,8 +187,12 @@ def run_render(
     config = _site_config(paths, base_url)
     names = dict(source_names or {})
     default_sources = paths.content / "sources.toml"
-    if not names and default_sources.exists():
-        names = {s.key: s.name for s in _sources(default_sources)}
+    if sources is None and default_sources.exists():
+        sources = _sources(default_sources)
+    if not names and sources:
+        names = {s.key: s.name for s in sources}
+    curation = load_curation(paths.content / "curation.toml")
+    relevance = _relevance_filter(store, sources or [])
     report = render_site(
         store,
         cached_taxonomy(paths.taxonomy),  # reused by the live preview while unchanged
@@ -179,8 +201,9 @@ def run_render(
         paths.public,
         source_names=names,
         map_data=load_map(paths.taxonomy / "map.json"),
-        curation=load_curation(paths.content / "curation.toml"),
+        curation=curation,
         editorial=load_editorial(paths.content, config),
+        relevance=relevance,
     )
     log.info(
         "site: %d pages, %d files written, %d unchanged, %d removed → %s",
@@ -191,9 +214,24 @@ def run_render(
         paths.public,
     )
     result = report.as_dict()
+    result["sources"] = relevance.counts(store.articles(), curation)  # collected vs published
     if search:  # Pagefind indexes the written pages into public/pagefind/
         result["search"] = build_search_index(paths.public, ROOT / "node_modules").as_dict()
     return result
+
+
+def _relevance_filter(store: Store, sources: list):
+    """What the site publishes: the stored relevance scores against each source's policy
+    (sources.toml) and the fitted model's default threshold."""
+    from archive.relevance import RelevanceError, RelevanceFilter, parse_policy
+    from nlp.relevance import load_model
+
+    try:
+        threshold = load_model().threshold
+    except RelevanceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    policies = {s.key: parse_policy(s.policy) for s in sources}
+    return RelevanceFilter(store.relevance_scores(), policies, threshold)
 
 
 def _progress(label: str):
@@ -261,7 +299,9 @@ def run_update(
                 report["tag"] = run_tag(paths, store)
                 run.tag_failures = int(report["tag"].get("failed", 0))
             with _stage(run, "render"):
-                report["render"] = run_render(paths, store, base_url, names, search=False)
+                report["render"] = run_render(
+                    paths, store, base_url, names, search=False, sources=sources
+                )
                 run.add_render(report["render"])
             rendered = report.get("render", {})
             site_changed = rendered.get("written", 1) or rendered.get("removed", 1)
@@ -659,15 +699,26 @@ def serve_cmd(paths: Paths, port: int, watch: bool, out: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the default and only format).")
 @click.pass_obj
 def analyze_cmd(paths: Paths, files: tuple[Path, ...], as_json: bool) -> None:
-    """Tag plain-text files without storing anything; prints a JSON list, one object per file."""
+    """Tag plain-text files without storing anything; prints a JSON list, one object per file.
+
+    Each object also has "relevance" (the AI-relevance score in [0, 1]) and "relevant" (true at
+    the default threshold); for the score, a first line followed by a blank line is the title.
+    """
     from nlp.pipeline import open_pipeline
+    from nlp.relevance import split_headline
+    from nlp.relevance_stage import open_scorer
     from nlp.report import analysis_json
 
     pipeline = open_pipeline(paths.taxonomy, cache_dir=paths.cache / "analyzer")
+    scorer = open_scorer(paths.taxonomy, pipeline)
     results = []
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
-        results.append({"file": str(path), **analysis_json(pipeline.tag_text("", text))})
+        result = pipeline.tag_text("", text)
+        title, body = split_headline(text)
+        titled = pipeline.tag_text(title, body) if title else result
+        relevance = scorer.score(titled.doc, titled.tags)
+        results.append({"file": str(path), **analysis_json(result, relevance)})
     click.echo(json.dumps(results, ensure_ascii=False, indent=2))
 
 
@@ -752,18 +803,35 @@ def export_cmd(paths: Paths, file: Path) -> None:
     help="Folder of the texts that labels name in `source`/`file` (default: beside LABELS).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the scores and errors as JSON.")
+@click.option(
+    "--relevance",
+    "relevance_labels",
+    is_flag=True,
+    help="LABELS is a relevance corpus (`relevant` true/false); detected when omitted.",
+)
 @click.pass_obj
-def eval_cmd(paths: Paths, labels: Path, texts: Path | None, as_json: bool) -> None:
+def eval_cmd(
+    paths: Paths, labels: Path, texts: Path | None, as_json: bool, relevance_labels: bool
+) -> None:
     """Score the tagger against hand labels (JSON Lines, the seed_labels.jsonl format).
 
     Prints precision, recall and F1 for sido, sigungu and companies, strict (soft labels
     required) and lenient (soft labels neither required nor false positives), then every miss
     and false positive with its article id. Thresholds come from content/site.toml.
+
+    With relevance labels (each record has `relevant`, as tests/fixtures/relevance/
+    articles.jsonl): precision and recall of the relevance filter at the default threshold, on
+    the TRAIN split (which fitted the weights), the held-out TEST split and all, then every
+    false positive and miss.
     """
     from nlp.evaluate import evaluate, format_report, predicted_from_tags
     from nlp.labels import LabelError, load_labels
     from nlp.pipeline import open_pipeline
+    from nlp.relevance_eval import has_relevance_labels
 
+    if relevance_labels or has_relevance_labels(labels):
+        eval_relevance(paths, labels, as_json)
+        return
     try:
         articles = load_labels(labels, texts)
     except LabelError as exc:
@@ -786,6 +854,36 @@ def eval_cmd(paths: Paths, labels: Path, texts: Path | None, as_json: bool) -> N
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_report(result))
+
+
+def eval_relevance(paths: Paths, labels: Path, as_json: bool) -> None:
+    """`eval` for a relevance corpus: the filter's precision and recall per split."""
+    from nlp.labels import LabelError
+    from nlp.pipeline import open_pipeline
+    from nlp.relevance_eval import (
+        evaluate_relevance,
+        format_evaluation,
+        load_relevance_labels,
+        score_labels,
+    )
+    from nlp.relevance_stage import open_scorer
+
+    try:
+        corpus = load_relevance_labels(labels)
+    except LabelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    pipeline = open_pipeline(paths.taxonomy, cache_dir=paths.cache / "analyzer")
+    scorer = open_scorer(paths.taxonomy, pipeline)
+
+    def score(label) -> float:
+        result = pipeline.tag_text(label.title, label.text)
+        return scorer.score(result.doc, result.tags).score
+
+    result = evaluate_relevance(score_labels(corpus, score), scorer.model.threshold)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_evaluation(result))
 
 
 @cli.group("sources", invoke_without_command=True)
@@ -874,6 +972,7 @@ def sources_export_cmd(ctx: click.Context, opml_file: Path) -> None:
 def content_problems(paths: Paths) -> list:
     """Every problem `build.py check` reports for paths.content (errors and warnings)."""
     from archive.checks import check_content
+    from archive.relevance import load_ai_vocabulary
     from scraper import load_scraper_settings, load_sources
     from sitegen.config import load_site_config
 
@@ -883,7 +982,11 @@ def content_problems(paths: Paths) -> list:
 
     return check_content(
         paths.content,
-        {"site.toml": site_toml, "sources.toml": lambda p: load_sources(p, base="http://x")},
+        {
+            "site.toml": site_toml,
+            "sources.toml": lambda p: load_sources(p, base="http://x"),
+            "taxonomy/topics.toml": load_ai_vocabulary,  # the relevance score's [ai] lists
+        },
     )
 
 
@@ -990,6 +1093,19 @@ def _tag_args(values: tuple[str, ...], vocabulary, sign: str = "") -> tuple[list
     default=None,
     help="Override the relevance filter (auto: let the score decide).",
 )
+@click.option(
+    "--include",
+    "relevance_flag",
+    flag_value="include",
+    default=None,
+    help="Publish it whatever its relevance score (= --relevance include).",
+)
+@click.option(
+    "--exclude",
+    "relevance_flag",
+    flag_value="exclude",
+    help="Keep it off the site whatever its relevance score (= --relevance exclude).",
+)
 @click.option("--title", default=None, help='Replace the headline ("" restores the collected one).')
 @click.option(
     "--excerpt", default=None, help='Replace the excerpt ("" restores the collected one).'
@@ -1007,6 +1123,7 @@ def curate_cmd(
     pin: bool | None,
     not_ai: bool | None,
     relevance: str | None,
+    relevance_flag: str | None,
     title: str | None,
     excerpt: str | None,
     note: str | None,
@@ -1019,6 +1136,9 @@ def curate_cmd(
     Comments in curation.toml are kept. Example:
 
       build.py curate 3f2a9c +company:카카오 -region:광주광역시 --pin
+
+    --include / --exclude decide whether the article is published whatever its AI-relevance
+    score and its source's policy; re-scoring never undoes them (--relevance auto does).
     """
     from archive.checks import cached_taxonomy
     from archive.curation import (
@@ -1030,6 +1150,9 @@ def curate_cmd(
         topic_names,
     )
 
+    if relevance_flag and relevance and relevance_flag != relevance:
+        raise click.UsageError(f"--{relevance_flag} contradicts --relevance {relevance}")
+    relevance = relevance_flag or relevance
     add, remove, reset = list(adds), list(removes), list(resets)
     for change in changes:
         target = {"+": add, "-": remove, "~": reset}.get(change[:1])
@@ -1250,8 +1373,9 @@ def review_cmd(paths: Paths, port: int, serve: bool, out: Path | None, limit: in
     """Build the editors' review queue (local only) and serve it on 127.0.0.1.
 
     Recent articles with every tag, its score and the evidence highlighted in the full text,
-    the least certain first (scores nearest the thresholds in site.toml), the tagger's company
-    candidates, and for each row the exact `build.py curate …` command that fixes it.
+    the least certain first (AI-relevance scores nearest their threshold, then tag scores
+    nearest the thresholds in site.toml), the tagger's company candidates, and for each row the
+    exact `build.py curate …` command that fixes it (--include/--exclude for relevance).
     """
     from itertools import islice
 
@@ -1277,15 +1401,24 @@ def review_cmd(paths: Paths, port: int, serve: bool, out: Path | None, limit: in
         curation = load_curation(paths.content / "curation.toml")
     except (ReviewError, CurationError) as exc:
         raise click.ClickException(str(exc)) from exc
-    names = {}
+    sources = []
     if (paths.content / "sources.toml").exists():
-        names = {s.key: s.name for s in _sources(paths.content / "sources.toml")}
+        sources = _sources(paths.content / "sources.toml")
+    names = {s.key: s.name for s in sources}
     with Store.open(paths.archive) as store:
         articles = list(islice(store.articles(), limit))
         tags = store.tags()
         columns, rows = read_candidates(store, skip=rejected_names(paths.taxonomy))
+        relevance = _relevance_filter(store, sources)
     items = build_queue(
-        articles, tags, curation, cached_taxonomy(paths.taxonomy), config, names, prefix
+        articles,
+        tags,
+        curation,
+        cached_taxonomy(paths.taxonomy),
+        config,
+        names,
+        prefix,
+        relevance,
     )
     queue = ReviewQueue(
         items,
@@ -1367,7 +1500,9 @@ def explain_cmd(paths: Paths, article: str, as_json: bool) -> None:
 
     Re-runs the tagger on the stored text with the cached analysis and prints every tag with
     its score, primary flag and evidence (field, sentence with the match in ⟦ ⟧, rule), every
-    rejected match with its reason, and the candidate companies found.
+    rejected match with its reason, and the candidate companies found. Then the AI-relevance
+    score: each feature's value and contribution, the words behind them (and the ones not
+    counted, with why), and whether the site publishes the article.
     """
     from archive.curation import decision_json, format_decision, load_curation
     from nlp.document import Document, doc_text
@@ -1386,6 +1521,7 @@ def explain_cmd(paths: Paths, article: str, as_json: bool) -> None:
         result = pipeline.tagger.tag(Document.build(found.title, found.text, morphemes))
         stored = store.tags(found.id).get(found.id, [])
         stored_version = store.tagged_with(found.id)
+        relevance = _explain_relevance(paths, store, pipeline, found, result)
     config = _site_config(paths)
     data = explanation(
         found,
@@ -1395,6 +1531,7 @@ def explain_cmd(paths: Paths, article: str, as_json: bool) -> None:
         pipeline.version,
         Thresholds(config.region_threshold, config.company_threshold),
     )
+    data["relevance"] = relevance
     curation_file = paths.content / "curation.toml"
     decision = load_curation(curation_file).get(found.id)  # editors win over these tags
     if decision is not None:
@@ -1402,9 +1539,28 @@ def explain_cmd(paths: Paths, article: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(format_explanation(data))
+        from nlp.relevance_explain import format_relevance
+
+        click.echo("\n".join([format_explanation(data), *format_relevance(relevance)]))
         if decision is not None:
             click.echo(format_decision(decision, curation_file))
+
+
+def _explain_relevance(paths: Paths, store: Store, pipeline, article, result) -> dict:
+    """The relevance part of `explain`: the score now, the stored one, the site's verdict."""
+    from archive.curation import CurationError, load_curation
+    from nlp.relevance_explain import relevance_explanation
+    from nlp.relevance_stage import open_scorer
+
+    current = open_scorer(paths.taxonomy, pipeline).score(result.doc, result.tags)
+    sources_file = paths.content / "sources.toml"
+    sources = _sources(sources_file) if sources_file.exists() else []
+    try:
+        decision = load_curation(paths.content / "curation.toml").get(article.id)
+    except CurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    verdict = _relevance_filter(store, sources).verdict(article, decision)
+    return relevance_explanation(current, store.relevance(article.id), verdict)
 
 
 if __name__ == "__main__":

@@ -194,6 +194,9 @@ class RunReport:
     rendered: int = 0
     published: dict[str, object] = field(default_factory=dict)
     took_over_lock_from: str = ""
+    # per source: articles collected (in the archive) and published, and why the others are not
+    # (below the relevance threshold, not scored yet, editors' decisions)
+    per_source: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[StageResult]:
@@ -234,6 +237,7 @@ class RunReport:
         self.written = int(render.get("written", 0))
         self.removed = int(render.get("removed", 0))
         self.rendered = int(render.get("rendered", 0))
+        self.per_source = dict(render.get("sources", {}))
 
     def finish(self) -> RunReport:
         """Settle the status and exit code from the stages (see `outcome`)."""
@@ -299,6 +303,13 @@ def summary_lines(report: RunReport) -> list[str]:
         lines.append(
             f"site: {report.pages} pages, {report.rendered} rendered, {report.written} files "
             f"written, {report.removed} removed"
+        )
+    if report.per_source:
+        lines.append(
+            "published/collected per source: "
+            + ", ".join(
+                f"{k} {v['published']}/{v['collected']}" for k, v in report.per_source.items()
+            )
         )
     if report.published:
         lines.append(

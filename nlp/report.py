@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archive.records import Tag
+from archive.relevance import Relevance
 from nlp.tagger import TagResult
 
 
@@ -17,8 +18,10 @@ def _surfaces(tag: Tag) -> list[str]:
     return list(dict.fromkeys(e.surface for e in tag.evidence))
 
 
-def analysis_json(result: TagResult) -> dict[str, object]:
-    """{"regions": [...], "companies": [...], "groups": [...], "topics": [...]} for one text."""
+def analysis_json(result: TagResult, relevance: Relevance | None = None) -> dict[str, object]:
+    """{"regions": [...], "companies": [...], "groups": [...], "topics": [...]} for one text,
+    with "relevance" (the AI-relevance score) and "relevant" (at the default threshold) when
+    `relevance` is given."""
     regions = []
     for tag in result.of_kind("region"):
         sido, _, sigungu = tag.key.partition(" ")
@@ -44,4 +47,13 @@ def analysis_json(result: TagResult) -> dict[str, object]:
         {"name": t.key, "mentions": _surfaces(t), "score": t.score, "evidence": _best_evidence(t)}
         for t in result.of_kind("topic")
     ]
-    return {"regions": regions, "companies": companies, "groups": groups, "topics": topics}
+    found: dict[str, object] = {
+        "regions": regions,
+        "companies": companies,
+        "groups": groups,
+        "topics": topics,
+    }
+    if relevance is not None:
+        found["relevance"] = relevance.score
+        found["relevant"] = relevance.relevant
+    return found

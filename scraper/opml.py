@@ -61,7 +61,7 @@ def _outline_attributes(source: Source) -> dict[str, str]:
         "htmlUrl": f"{parts.scheme}://{parts.netloc}/",
         "key": source.key,
         "kind": source.kind,
-        "policy": source.policy,
+        "policy": str(source.policy),
     }
     if source.region:
         attributes["region"] = source.region

@@ -11,13 +11,14 @@ from urllib.parse import urlsplit
 import soupsieve
 
 from archive.records import Source
+from archive.relevance import parse_policy
 from scraper.errors import SourceConfigError
 
 log = logging.getLogger(__name__)
 
 FEED_KINDS = ("rss", "atom", "feed")
 KINDS = (*FEED_KINDS, "html", "sitemap")
-POLICIES = ("all", "filter")
+POLICIES = ("all", "filter")  # or a number: the source's own relevance threshold
 SELECTOR_KEYS = ("title", "body", "date", "author", "drop")
 LIST_KEYS = ("item", "link", "title", "date")
 SOURCE_KEYS = frozenset(
@@ -83,11 +84,11 @@ def parse_source(
         if not isinstance(table.get(flag, False), bool):
             raise SourceConfigError(f"{where}: {flag} must be true or false")
     policy = table.get("policy", "filter")
-    if policy not in POLICIES:
-        raise SourceConfigError(
-            f'{where}: policy {policy!r} is unknown; use "all" (an AI-specialist outlet: '
-            'keep every article) or "filter" (a general outlet: keep articles about AI)'
-        )
+    try:  # "all", "filter" or the source's own relevance threshold (0.7)
+        parsed = parse_policy(policy)
+    except ValueError as exc:
+        raise SourceConfigError(f"{where}: {exc}") from exc
+    policy = str(parsed) if parsed.threshold is None else parsed.threshold
     rate = table.get("rate")
     if rate is not None and (
         isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from archive.curation import Curation, curate_articles
 from archive.digest import archive_digest
+from archive.relevance import RelevanceFilter
 from archive.store import Store
 from archive.taxonomy import Taxonomy
 from sitegen import routes
@@ -340,16 +341,19 @@ def render_site(
     map_data: Mapping | None = None,
     curation: Curation | None = None,
     editorial: Editorial | None = None,
+    relevance: RelevanceFilter | None = None,
 ) -> RenderReport:
     """Render the whole site into out_dir, writing only files whose bytes changed.
 
     ``map_data`` is content/taxonomy/map.json (:func:`sitegen.map.load_map`); without it the home
     and /regions/ pages list the 시·도 without the map. ``curation`` (content/curation.toml) is
     applied to the archive's articles and tags first: editors' decisions win; ``editorial`` adds
-    content/pages/*.md and the regions' and companies' introductions.
+    content/pages/*.md and the regions' and companies' introductions. ``relevance`` (scores,
+    sources' policies, threshold) keeps off the site the articles it does not publish: they stay
+    in the archive but reach no page, feed, sitemap or search index.
     """
     stored = FingerprintFile(out_dir)  # what the last render made each file from
-    arguments = (taxonomy, config, source_names, map_data, curation, editorial)
+    arguments = (taxonomy, config, source_names, map_data, curation, editorial, relevance)
     inputs = site_inputs(archive_digest(store), templates, arguments)
     kept = unchanged_site(out_dir, stored, inputs)
     if kept is not None:  # nothing it reads changed: no page to render, no file to write
@@ -359,6 +363,8 @@ def render_site(
     hidden = {a.id for group in copies.values() for a in group}
     articles = [a for a in store.articles() if a.id not in hidden]
     curation = curation or Curation()
+    if relevance is not None:  # not about AI (by score, source policy or editors): unpublished
+        articles = relevance.keep(articles, curation)
     shown, tags = curate_articles(articles, store.tags(), curation)
     site = build_site(shown, tags, taxonomy, config, source_names or {}, copies)
     site.map_data = map_data

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from archive.curation import Curation, Decision, TagRef
 from archive.records import Article, Tag
+from archive.relevance import RelevanceFilter
 from archive.taxonomy import Taxonomy
 from sitegen.config import SiteConfig
 from sitegen.dates import korean_date, kst
@@ -33,6 +34,17 @@ STATE_LABEL = {
     "added": "편집자가 더함",
     "unknown": "목록에 없는 이름",
 }
+
+
+RELEVANCE_LABEL = {
+    "above": "AI 기사로 판단해 실음",
+    "below": "AI 기사가 아니라고 판단해 싣지 않음",
+    "source-all": "언론사 정책(all)에 따라 실음",
+    "editor-include": "편집자가 싣기로 함",
+    "editor-exclude": "편집자가 빼기로 함",
+    "not-scored": "관련도 점수 없음 (build.py tag 필요)",
+}
+NEAR_MARGIN = 0.15  # a score this close to its threshold is worth an editor's look
 
 
 class ReviewError(Exception):
@@ -86,10 +98,30 @@ class ReviewItem:
     body_segments: tuple[Segment, ...]
     article_commands: tuple[tuple[str, str], ...]  # (what it does, command)
     urgency: float
+    relevance: RelevanceRow | None = None
 
     @property
     def uncertain(self) -> int:
         return sum(1 for t in self.tags if t.margin < 0.15 and t.origin == "auto")
+
+
+@dataclass(frozen=True, slots=True)
+class RelevanceRow:
+    """The article's AI-relevance score against its threshold, and the filter's verdict."""
+
+    score: float | None
+    threshold: float | None
+    published: bool
+    reason: str  # see archive.relevance.Verdict
+    margin: float | None  # distance of the score from the threshold, when the score decides
+
+    @property
+    def label(self) -> str:
+        return RELEVANCE_LABEL.get(self.reason, self.reason)
+
+    @property
+    def near(self) -> bool:
+        return self.margin is not None and self.margin < NEAR_MARGIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +213,7 @@ def review_item(
     config: SiteConfig,
     source_names: dict[str, str],
     prefix: str,
+    relevance: RelevanceFilter | None = None,
 ) -> ReviewItem:
     """One article as the review queue shows it: every tag, listed or not, with its fix."""
     removed = set(decision.remove) if decision else set()
@@ -241,6 +274,15 @@ def review_item(
         urgency = min(urgency, 0.0)  # no region at all: always worth a look
     spans = _spans(article, tags)
     published = decision.published if decision else True
+    row = None
+    if relevance is not None:
+        verdict = relevance.verdict(article, decision)
+        row = RelevanceRow(
+            verdict.score, verdict.threshold, verdict.published, verdict.reason, verdict.margin
+        )
+        published = published and verdict.published
+        if verdict.margin is not None:  # borderline for the relevance filter: first in line
+            urgency = verdict.margin if verdict.reason == "below" else min(urgency, verdict.margin)
     pinned = bool(decision and decision.pin)
     restore: list[str] = []
     if decision and decision.hide:
@@ -258,6 +300,7 @@ def review_item(
         if pinned
         else ("주요 기사로 고정", curate_command(prefix, article.id, "--pin")),
         ("AI 기사 아님", curate_command(prefix, article.id, "--not-ai")),
+        *_relevance_commands(prefix, article.id, row),
         ("제목 고치기", curate_command(prefix, article.id, "--title", title)),
     ]
     published_at = kst(article.published) if article.published else None
@@ -276,7 +319,19 @@ def review_item(
         body_segments=highlight(article.text, spans["body"]),
         article_commands=tuple(commands),
         urgency=urgency,
+        relevance=row,
     )
+
+
+def _relevance_commands(prefix: str, ident: str, row: RelevanceRow | None) -> list[tuple[str, str]]:
+    """Override the relevance filter either way, or hand the decision back to the score."""
+    if row is None:
+        return []
+    if row.reason.startswith("editor-"):
+        return [("관련도 점수에 맡기기", curate_command(prefix, ident, "--relevance", "auto"))]
+    if row.published:
+        return [("관련도와 무관하게 빼기", curate_command(prefix, ident, "--exclude"))]
+    return [("관련도와 무관하게 싣기", curate_command(prefix, ident, "--include"))]
 
 
 def build_queue(
@@ -287,16 +342,34 @@ def build_queue(
     config: SiteConfig,
     source_names: dict[str, str] | None = None,
     prefix: str = "build.py",
+    relevance: RelevanceFilter | None = None,
 ) -> tuple[ReviewItem, ...]:
-    """Review items, the least certain first (a score nearest its threshold), then newest."""
+    """Review items: borderline for the relevance filter first, then the least certain (a tag's
+    score nearest its threshold; an article the filter keeps off the site counts by its
+    relevance only), then newest."""
     items = [
         review_item(
-            a, tags.get(a.id, []), curation.get(a.id), taxonomy, config, source_names or {}, prefix
+            a,
+            tags.get(a.id, []),
+            curation.get(a.id),
+            taxonomy,
+            config,
+            source_names or {},
+            prefix,
+            relevance,
         )
         for a in articles
     ]
     order = {item.id: index for index, item in enumerate(items)}  # articles come newest first
-    return tuple(sorted(items, key=lambda i: (round(i.urgency, 6), order[i.id])))
+    return tuple(sorted(items, key=lambda i: (*_place(i), order[i.id])))
+
+
+def _place(item: ReviewItem) -> tuple[int, float]:
+    """Borderline for the relevance filter first (nearest the threshold first), then the rest
+    by how uncertain their tags are."""
+    if item.relevance is not None and item.relevance.near and item.relevance.margin is not None:
+        return 0, round(item.relevance.margin, 6)
+    return 1, round(item.urgency, 6)
 
 
 # -- I/O edges ----------------------------------------------------------------------------------

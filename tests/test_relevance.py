@@ -1,0 +1,210 @@
+"""The relevance score on the traps of issue 8, with the real analyzer, vocabulary and model."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from archive.relevance import Relevance, load_ai_vocabulary
+from nlp.relevance import FEATURES, RelevanceScorer, load_model, split_headline, squash
+
+
+@pytest.fixture(scope="module")
+def score(pipeline, root):
+    """Score a (title, body) pair as the tag stage does: tags first, then relevance."""
+    scorer = RelevanceScorer(
+        load_ai_vocabulary(root / "content" / "taxonomy" / "topics.toml"),
+        load_model(),
+        [c.name for c in pipeline.taxonomy.companies if c.ai],
+    )
+
+    def run(title: str, body: str) -> Relevance:
+        result = pipeline.tag_text(title, body)
+        return scorer.score(result.doc, result.tags)
+
+    return run
+
+
+def counted(relevance: Relevance, kind: str = "term") -> list[str]:
+    return [e.surface for e in relevance.evidence if e.kind == kind]
+
+
+def cancelled(relevance: Relevance) -> dict[str, str]:
+    return {e.surface: e.note for e in relevance.evidence if e.kind == "cancelled"}
+
+
+AI_STORY = (
+    "광주 AI 스타트업, 병원 영상 판독 모델로 시리즈A 80억 유치",
+    "[광주=김하나 기자] 광주의 인공지능(AI) 스타트업 빛소리랩이 흉부 영상 판독을 돕는 딥러닝 "
+    "모델로 80억 원 규모의 시리즈A 투자를 받았다고 3일 밝혔다.\n\n"
+    "회사는 전남대병원과 함께 흉부 X선 영상 40만 장을 학습시킨 모델을 개발했으며, 폐결절 판독 "
+    "정확도가 96%에 이른다고 설명했다.\n\n"
+    '빛소리랩 대표는 "투자금으로 AI 판독 보조 소프트웨어의 식약처 허가를 준비하겠다"고 말했다.',
+)
+
+
+def test_an_ai_industry_story_is_relevant(score):
+    relevance = score(*AI_STORY)
+    assert relevance.relevant
+    assert relevance.score > 0.9
+    assert {"AI", "인공지능", "딥러닝"} <= set(counted(relevance))
+    assert relevance.features["term_title"] == 1.0 and relevance.features["term_lead"] == 1.0
+
+
+def test_score_is_the_squashed_sum_of_the_shown_contributions(score):
+    relevance = score(*AI_STORY)
+    logit = relevance.bias + sum(relevance.contributions.values())
+    assert math.isclose(relevance.score, squash(logit), abs_tol=1e-3)
+    assert set(relevance.features) == set(FEATURES)
+    assert 0.0 <= relevance.score <= 1.0
+
+
+def test_kaist_is_not_ai(score):
+    relevance = score(
+        "KAIST 연구팀, 영하 40도에서도 작동하는 배터리 전해질 개발",
+        "[대전=박서준 기자] KAIST 신소재공학과 연구팀이 영하 40도에서도 충전과 방전이 되는 리튬금속"
+        "전지용 전해질을 개발했다고 2일 밝혔다.\n\n연구팀은 전해질에 새 첨가제를 넣어 저온에서 "
+        "리튬 이온이 잘 움직이도록 했다. KAIST는 이 기술을 국내 배터리 기업에 이전할 계획이다.",
+    )
+    assert "AI" not in counted(relevance)
+    assert any("inside a longer word" in note for note in cancelled(relevance).values())
+    assert not relevance.relevant
+
+
+def test_aia_life_and_ais_are_not_ai(score):
+    relevance = score(
+        "AIA생명, 50대 겨냥 간편심사 치매보험 출시",
+        "AIA생명이 50대 이상 고객을 위한 간편심사 치매보험을 내놓았다고 4일 밝혔다.\n\n"
+        "이 상품은 세 가지 질문에만 답하면 가입할 수 있다. 한편 해경은 선박자동식별장치(AIS)를 "
+        "끈 채 조업한 어선을 적발했다.",
+    )
+    assert "AI" not in counted(relevance)
+    assert not relevance.relevant
+
+
+def test_avian_influenza_ai_is_cancelled_in_the_whole_article(score):
+    relevance = score(
+        "음성 산란계 농장서 AI 의심 신고…충북 방역 비상",
+        "[음성=이도윤 기자] 충북 음성군의 한 산란계 농장에서 AI 의심 신고가 들어와 방역 당국이 "
+        "정밀 검사에 들어갔다.\n\n당국은 고병원성으로 확인되면 농장의 닭 5만 마리를 살처분할 "
+        "계획이다. AI 확산을 막기 위해 인근 농장 12곳의 이동도 제한했다.",
+    )
+    assert counted(relevance) == []
+    notes = [n for s, n in cancelled(relevance).items() if s == "AI"]
+    assert notes and all("avian influenza" in n for n in notes)
+    assert not relevance.relevant
+    assert relevance.score < 0.1
+
+
+def test_farm_words_cancel_ai_in_their_sentence_only(score):
+    relevance = score(
+        "AI 방역 드론 띄워 철새 도래지 소독",
+        "[김제=정다은 기자] 김제시가 드론으로 하천을 소독했다.\n\n"
+        "한편 지역 스타트업은 인공지능(AI) 기반 영상 분석 서비스를 선보였다.",
+    )
+    # 도래지 (a migratory-bird site) names avian influenza for the whole article: no "AI" counts,
+    # but 인공지능 still does
+    assert "AI" not in counted(relevance)
+    assert "인공지능" in counted(relevance)
+    sentence_only = score(
+        "청주 스타트업, 식품 공장에 AI 영상 분석 공급",
+        "[청주=정다은 기자] 청주의 스타트업이 인공지능 영상 분석 서비스를 내놓았다.\n\n"
+        "회사는 농장 방역 AI 점검도 돕는다. 회사 대표는 AI 기술로 수출을 늘리겠다고 말했다.",
+    )
+    notes = cancelled(sentence_only)
+    assert "in this sentence" in notes.get("AI", "")
+    assert counted(sentence_only).count("AI") >= 2  # the title's and the last sentence's
+
+
+def test_a_name_with_ai_in_it_is_a_name(score):
+    relevance = score(
+        "AI페퍼스, 홈 개막전서 풀세트 접전 끝 승리",
+        "[광주=유하람 기자] 광주 페퍼저축은행 AI페퍼스가 홈 개막전에서 풀세트 접전 끝에 이겼다.\n\n"
+        "AI페퍼스는 5세트 막판 연속 득점으로 경기를 뒤집었다. 관중 4천여 명이 경기장을 찾았다.",
+    )
+    assert "AI" not in counted(relevance)
+    assert any("name" in note for note in cancelled(relevance).values())
+    assert not relevance.relevant
+
+
+def test_the_outlet_in_a_dateline_is_not_evidence(score):
+    relevance = score(
+        "청주 무심천 벚꽃 만개…주말 상춘객 몰려",
+        "[청주=충청AI일보 김민수 기자] 청주 무심천 벚꽃이 활짝 펴 주말 동안 상춘객이 몰렸다.\n\n"
+        "시는 벚꽃길 주변 도로를 일부 통제하고 임시 주차장을 운영했다.",
+    )
+    assert "AI" not in counted(relevance)
+    assert "dateline" in cancelled(relevance).get("AI", "")
+    assert not relevance.relevant
+
+
+FESTIVAL = [
+    "[보령=최유진 기자] 보령 머드축제가 12일 대천해수욕장 일대에서 개막해 열흘 동안 이어진다.",
+    "올해 축제에는 머드 체험장과 머드 마라톤, 야간 공연 등 50여 개 프로그램이 마련됐다.",
+    "시는 관광객 편의를 위해 임시 주차장 6곳과 셔틀버스 12대를 운영한다.",
+    "해수욕장 주변 상인들은 축제 기간 숙박 예약이 지난해보다 20% 늘었다고 전했다.",
+    "축제 추진위원회는 안전요원 300명을 배치하고 응급 의료소 4곳을 운영한다.",
+    "폐막일에는 해변 불꽃놀이와 시민 노래자랑이 열린다.",
+]
+MENTION = "행사장 입구에는 인공지능(AI) 기술로 사진을 꾸며 주는 포토존도 마련됐다."
+
+
+def test_a_passing_mention_in_a_long_story_is_not_relevant(score):
+    body = "\n\n".join([*FESTIVAL[:3], MENTION, *FESTIVAL[3:], *FESTIVAL[1:]])
+    relevance = score("보령 머드축제 개막…열흘간 머드 체험·야간 공연", body)
+    assert "인공지능" in counted(relevance)  # seen and counted, but it is one sentence of many
+    assert relevance.features["term_share"] < 0.1
+    assert not relevance.relevant
+
+
+def test_density_and_position_matter(score):
+    title = "보령 머드축제 개막…열흘간 머드 체험·야간 공연"
+    short = score(title, "\n\n".join([FESTIVAL[0], MENTION]))
+    long = score(title, "\n\n".join([FESTIVAL[0], MENTION, *FESTIVAL[1:], *FESTIVAL[1:]]))
+    assert long.score < short.score  # the same mention in a longer story counts less
+    in_title = score("보령 머드축제에 AI 포토존", "\n\n".join([FESTIVAL[0], *FESTIVAL[1:]]))
+    at_end = score(title, "\n\n".join([*FESTIVAL, "행사장에는 AI 포토존도 있다."]))
+    assert in_title.score > at_end.score  # the title weighs most
+
+
+def test_a_relevant_story_without_the_word_ai(score):
+    relevance = score(
+        "부산항 물동량 예측 플랫폼 가동…딥러닝으로 선박 도착 시각 맞힌다",
+        "[부산=하민재 기자] 부산항만공사가 선박 도착 시각을 예측하는 플랫폼을 가동했다.\n\n"
+        "플랫폼은 10년치 입출항 기록을 학습한 딥러닝 모델로 선박별 도착 시각을 예측하고, 터미널에 "
+        "선석 배정을 제안한다.\n\n시범 운영 결과 선석 대기 시간이 20% 줄었다. 공사는 예측 모델을 "
+        "북항에도 적용할 계획이다.",
+    )
+    assert "AI" not in counted(relevance) and "인공지능" not in counted(relevance)
+    assert relevance.features["ml_share"] > 0
+    assert relevance.relevant
+
+
+def test_a_product_sale_with_an_ai_label_is_not_ai_news(score):
+    relevance = score(
+        "가전매장 겨울 특가전…'AI 세탁기' 최대 30% 할인",
+        "[대구=오세린 기자] 대구 지역 가전매장들이 겨울 특가 행사를 연다.\n\n"
+        "매장들은 AI 세탁기와 건조기를 최대 30% 할인하고, 구매 고객에게 사은품과 쿠폰을 준다.\n\n"
+        "행사는 이달 말까지 이어지며 선착순 고객에게 추가 할인 혜택도 준다.",
+    )
+    assert relevance.features["commerce_title"] == 1.0
+    assert not relevance.relevant
+
+
+def test_an_ai_company_counts_as_evidence(score):
+    relevance = score(
+        "업스테이지, 대구에 개발 거점 열어",
+        "[대구=한도윤 기자] 업스테이지가 대구 수성알파시티에 개발 거점을 열었다고 9일 밝혔다.\n\n"
+        "업스테이지는 지역 대학 졸업생 30명을 채용할 계획이다.",
+    )
+    assert counted(relevance, "ai_company")
+    assert relevance.features["term_title"] == 1.0
+
+
+def test_split_headline():
+    assert split_headline("제목 한 줄\n\n본문 첫 줄\n둘째 줄") == (
+        "제목 한 줄",
+        "본문 첫 줄\n둘째 줄",
+    )
+    assert split_headline("한 덩어리 글\n이어지는 줄") == ("", "한 덩어리 글\n이어지는 줄")
