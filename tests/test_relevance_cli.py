@@ -1,0 +1,47 @@
+"""`build.py analyze --json` and `build.py eval` with relevance."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run_build
+
+CORPUS = "tests/fixtures/relevance/articles.jsonl"
+
+
+def test_analyze_json_adds_relevance_and_relevant(tmp_path):
+    ai = tmp_path / "ai.txt"
+    ai.write_text(
+        "대구 스타트업, 제조 불량 검출 딥러닝 모델로 30억 투자 유치\n\n"
+        "[대구=서하준 기자] 대구의 인공지능(AI) 스타트업이 제조 현장의 불량을 찾아내는 딥러닝 "
+        "모델로 30억 원을 투자받았다.\n\n회사는 부품 사진 50만 장을 학습시킨 모델을 공장 12곳에 "
+        "공급하고 있다.\n",
+        encoding="utf-8",
+    )
+    weather = tmp_path / "weather.txt"
+    weather.write_text(
+        "대구 낮 최고 37도…올여름 첫 폭염경보\n\n[대구=서하준 기자] 대구와 경북 일부 지역에 "
+        "올여름 첫 폭염경보가 내려졌다.\n\n기상청은 당분간 무더위가 이어지겠다고 내다봤다.\n",
+        encoding="utf-8",
+    )
+    data = json.loads(run_build("analyze", str(ai), str(weather), "--json").stdout)
+    by_file = {item["file"]: item for item in data}
+    assert by_file[str(ai)]["relevant"] is True
+    assert by_file[str(ai)]["relevance"] > 0.9
+    assert by_file[str(weather)]["relevant"] is False
+    assert 0.0 <= by_file[str(weather)]["relevance"] < 0.2
+    assert "regions" in by_file[str(ai)]  # the tagger's output is still there
+
+
+def test_eval_reports_precision_and_recall_of_the_filter_per_split(root):
+    text = run_build("eval", CORPUS, cwd=root).stdout
+    assert "relevance filter at threshold" in text
+    for split in ("train", "test", "all"):
+        assert any(line.startswith(split) for line in text.splitlines())
+    data = json.loads(run_build("eval", "--relevance", CORPUS, "--json", cwd=root).stdout)
+    test = data["splits"]["test"]
+    assert test["articles"] + data["splits"]["train"]["articles"] == 189
+    # a regression guard, below the issue's targets (precision 0.95, recall 0.90; see
+    # docs/benchmarks.md for the figures of the shipped model)
+    assert test["precision"] >= 0.9 and test["recall"] >= 0.9
+    assert all(e["error"] in ("miss", "false-positive") for e in data["errors"])
