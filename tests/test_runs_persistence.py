@@ -69,3 +69,23 @@ def test_export_imported_into_a_new_archive_continues(first_run):
     again = _update(runner, first_run["sources"])
     assert again["new"] == 0  # every article is known: nothing fetched twice
     assert _count(archive) == counts["new"]
+
+
+def test_the_ci_workflow_carries_the_archive_and_deploys(root):
+    """The example workflow: hourly, data/ restored and saved, update's codes, Pages deploy."""
+    import yaml
+
+    flow = yaml.safe_load((root / ".github/workflows/scheduled-build.yml").read_text())
+    triggers = flow[True] if True in flow else flow["on"]  # YAML 1.1 reads `on` as true
+    assert triggers["schedule"][0]["cron"].split()[1:] == ["*", "*", "*", "*"]  # hourly
+    steps = flow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    restore = steps[uses.index("actions/cache/restore@v4")]
+    save = steps[uses.index("actions/cache/save@v4")]
+    assert restore["with"]["path"] == save["with"]["path"] == "data/"
+    assert restore["with"]["restore-keys"].strip() == "archive-"
+    update = next(step["run"] for step in steps if "build.py update" in step.get("run", ""))
+    assert "-ne 3" in update and "--wait" in update
+    assert any("build.py export" in step.get("run", "") for step in steps)
+    deploy = flow["jobs"]["deploy"]["steps"][0]["uses"]
+    assert deploy.startswith("actions/deploy-pages@")
