@@ -365,10 +365,15 @@ def build_queue(
 
 
 def _place(item: ReviewItem) -> tuple[int, float]:
-    """Borderline for the relevance filter first (nearest the threshold first), then the rest
-    by how uncertain their tags are."""
-    if item.relevance is not None and item.relevance.near and item.relevance.margin is not None:
-        return 0, round(item.relevance.margin, 6)
+    """Borderline for the relevance filter first (nearest the threshold first), then the
+    published rest by how uncertain their tags are, then what the filter clearly keeps off the
+    site (most of a general outlet's stories)."""
+    relevance = item.relevance
+    if relevance is not None and relevance.margin is not None:
+        if relevance.near:
+            return 0, round(relevance.margin, 6)
+        if relevance.reason == "below":
+            return 2, round(relevance.margin, 6)
     return 1, round(item.urgency, 6)
 
 
