@@ -1,21 +1,28 @@
 #!/usr/bin/env python3
-"""Tagging speed: analyzer start, tagging with cache misses, re-tagging from the cache, peak RSS.
+"""Tagging speed: analyzer start, tagging with cache misses, re-tagging from the cache, memory.
 
-Usage: .venv/bin/python bench/tagging.py [N]   (default 1000 articles of ~2,000 characters)
+Usage: .venv/bin/python bench/tagging.py [N] [--workers W ...]
+       (default: 2000 articles of 2,000 characters; worker counts 1 and every core)
 
 The corpus is made from the demo articles (content/demo/corpus.jsonl), each copy made unique,
-so every first analysis is a cache miss. Prints a table; asserts nothing.
+so every first analysis is a cache miss. For each worker count it tags a fresh archive (cache
+misses: analysis included), then changes the taxonomy fingerprint and tags again (every article
+re-tagged from the cached analyses). Wall times include starting the worker processes; the
+"steady" column leaves that start-up out (time from the first finished chunk to the end).
+Prints a table; asserts nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,60 +32,101 @@ from archive.records import KST, Article  # noqa: E402
 from archive.store import Store  # noqa: E402
 from nlp.pipeline import open_pipeline, tag_archive  # noqa: E402
 
+ARTICLE_CHARS = 2000
 
-def corpus(n: int) -> list[Article]:
-    """N unique ~2,000-character articles built from the demo corpus."""
-    base = [json.loads(line) for line in (ROOT / "content/demo/corpus.jsonl").open() if line.strip()]
-    from datetime import datetime
 
+def corpus(n: int, chars: int = ARTICLE_CHARS) -> list[Article]:
+    """N unique articles of `chars` characters built from the demo corpus."""
+    base = [
+        json.loads(line) for line in (ROOT / "content/demo/corpus.jsonl").open() if line.strip()
+    ]
     start = datetime(2026, 1, 1, 9, tzinfo=KST)
     articles = []
     for i in range(n):
-        a, b, c = (base[(i * k + k) % len(base)] for k in (1, 7, 13))
-        body = "\n\n".join(a["paragraphs"] + b["paragraphs"] + c["paragraphs"])
-        text = body[:2000] + f"\n\n(기사 {i}번)"
-        articles.append(Article(url=f"https://bench.example.kr/{i}", title=a["title"], text=text,
-                                source="bench", published=start + timedelta(hours=i)))
+        paragraphs: list[str] = []
+        k = 1
+        while sum(len(p) + 2 for p in paragraphs) < chars:
+            paragraphs += base[(i * k + k) % len(base)]["paragraphs"]
+            k += 6
+        body = "\n\n".join(paragraphs)[:chars]
+        articles.append(
+            Article(
+                url=f"https://bench.example.kr/{i}",
+                title=base[i % len(base)]["title"],
+                text=f"{body}\n\n(기사 {i}번)",
+                source="bench",
+                published=start + timedelta(hours=i),
+            )
+        )
     return articles
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def timed_tag(store: Store, pipeline, workers: int) -> tuple[float, float, float, int]:
+    """(wall seconds, steady seconds, parent CPU seconds, articles tagged)."""
+    first: list[float] = []
+
+    def progress(done: int, total: int) -> None:
+        if not first:
+            first.append(time.perf_counter())
+
+    started, cpu = time.perf_counter(), time.process_time()
+    report = tag_archive(store, pipeline, workers=workers, batch_size=200, progress=progress)
+    wall = time.perf_counter() - started
+    steady = time.perf_counter() - first[0] if first else wall
+    return wall, steady, time.process_time() - cpu, report.tagged
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    articles = corpus(n)
-    chars = sum(len(a.title) + len(a.text) for a in articles)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=2000, help="articles")
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, os.cpu_count() or 1])
+    args = parser.parse_args()
+    articles = corpus(args.n)
+    chars = sum(len(a.title) + len(a.text) for a in articles) / len(articles)
     rows = []
-    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "bench.db") as store:
-        for article in articles:
-            store.save_article(article)
+    with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         pipeline = open_pipeline(ROOT / "content/taxonomy", cache_dir=Path(tmp) / "cache")
-        rows.append(("analyzer + taxonomy start", time.perf_counter() - started, "", ""))
-        started = time.perf_counter()
-        cpu = time.process_time()
-        report = tag_archive(store, pipeline)
-        wall = time.perf_counter() - started
-        rows.append(("tag, cache miss (analysis included)", wall, f"{n / wall:,.0f}",
-                     f"{time.process_time() - cpu:.2f}"))
-        # A taxonomy change: a new fingerprint, the same cached analyses.
-        pipeline.taxonomy = replace(pipeline.taxonomy, fingerprint="bench-changed")
-        started = time.perf_counter()
-        cpu = time.process_time()
-        report = tag_archive(store, pipeline)
-        wall = time.perf_counter() - started
-        rows.append(("re-tag from cache (taxonomy changed)", wall, f"{n / wall:,.0f}",
-                     f"{time.process_time() - cpu:.2f}"))
-        assert report.tagged == n
-    print(f"\n{n} articles, {chars / n:,.0f} characters each on average, backend "
-          f"{pipeline.analyzer.backend}\n")
-    print(f"| {'step':<38} | {'seconds':>8} | {'articles/s':>10} | {'CPU s':>6} |")
-    print(f"|{'-' * 40}|{'-' * 10}|{'-' * 12}|{'-' * 8}|")
-    for name, seconds, rate, cpu_s in rows:
-        print(f"| {name:<38} | {seconds:>8.2f} | {rate:>10} | {cpu_s:>6} |")
-    print(f"\npeak RSS: {peak_rss_mb():.0f} MB")
+        rows.append(("analyzer + taxonomy start", "", time.perf_counter() - started, "", "", ""))
+        for workers in args.workers:
+            with Store.open(Path(tmp) / f"bench-{workers}.db") as store:
+                for article in articles:
+                    store.save_article(article)
+                wall, steady, cpu, tagged = timed_tag(store, pipeline, workers)
+                assert tagged == len(articles)
+                rows.append(
+                    ("tag, cache miss (analysis included)", workers, wall, steady, cpu, tagged)
+                )
+                fingerprint = pipeline.taxonomy.fingerprint
+                pipeline.taxonomy = replace(pipeline.taxonomy, fingerprint=f"bench-{workers}")
+                wall, steady, cpu, tagged = timed_tag(store, pipeline, workers)
+                pipeline.taxonomy = replace(pipeline.taxonomy, fingerprint=fingerprint)
+                assert tagged == len(articles)
+                rows.append(
+                    ("re-tag from cache (taxonomy changed)", workers, wall, steady, cpu, tagged)
+                )
+    print(
+        f"\n{len(articles)} articles, {chars:,.0f} characters each on average, backend "
+        f"{pipeline.analyzer.backend}, {os.cpu_count()} cores\n"
+    )
+    print(f"| {'step':<38} | workers | seconds | articles/s | steady /s | parent CPU s |")
+    print(f"|{'-' * 40}|---------|---------|------------|-----------|--------------|")
+    for name, workers, wall, steady, cpu, tagged in rows:
+        if tagged == "":
+            print(f"| {name:<38} | {'':>7} | {wall:>7.2f} | {'':>10} | {'':>9} | {'':>12} |")
+            continue
+        print(
+            f"| {name:<38} | {workers:>7} | {wall:>7.2f} | {tagged / wall:>10,.0f} | "
+            f"{tagged / steady:>9,.0f} | {cpu:>12.2f} |"
+        )
+    print(
+        f"\npeak RSS: this process {peak_rss_mb():.0f} MB, "
+        f"largest worker {peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
 
 
 if __name__ == "__main__":
