@@ -19,7 +19,7 @@ from nlp.document import Document
 from nlp.gazetteer import Entry, Gazetteer, Match
 from nlp.keywords import KeywordHit, KeywordMatcher
 
-TAGGER_VERSION = "2"
+TAGGER_VERSION = "3"
 
 FIELD_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
 # Rules that change a mention's weight: inside an organisation's name it counts half; the
@@ -115,7 +115,10 @@ _CUE_BEFORE = re.compile(
     r"(?:㈜|\(주\)|주식회사|기업|업체|스타트업|회사|개발사|전문기업|자회사|계열사|투자사)\s?$"
 )
 _CUE_REACH = 14
-_CONTEXT_WINDOW = 4  # characters between a 시·도 and the 시·군·구 it qualifies: "대전 유성구"
+# A 시·도 qualifies the name right after it ("대전 유성구", "경기 광주"; not "충남도는 예산"); a
+# 시·군·구 also qualifies the next one in a list ("대구 중구와 동구", "천안·아산").
+_QUALIFIER_GAP = re.compile(r"[ \t]{0,2}")
+_LIST_QUALIFIER_GAP = re.compile(r"[ \t]?(?:와|과|·|ㆍ|,|및)[ \t]?")
 # What may separate two places in a list: "서산과 아산", "부산·울산·경남", "이천과 청주에 이어
 # 용인", "청주가 14곳, 충주 5곳, 음성 4곳".
 _LIST_GAP = re.compile(
@@ -357,8 +360,13 @@ def _qualifying_sido(doc: Document, match: Match, before: list[_Hit]) -> str | N
     if not before:
         return None
     last = before[-1]
-    gap = doc.text[last.match.end : match.start]
-    if last.entry.kind in ("sido", "sigungu") and len(gap) <= _CONTEXT_WINDOW and "\n" not in gap:
+    start, end = last.match.end, match.start
+    if last.entry.kind == "sido" and _QUALIFIER_GAP.fullmatch(doc.text, start, end):
+        return last.entry.sido
+    if last.entry.kind == "sigungu" and (
+        _QUALIFIER_GAP.fullmatch(doc.text, start, end)
+        or _LIST_QUALIFIER_GAP.fullmatch(doc.text, start, end)
+    ):
         return last.entry.sido
     return None
 
@@ -368,10 +376,7 @@ def _province_follows(doc: Document, match: Match, sido: Entry, following: Match
     ("경기 남부")."""
     if _REGION_NOUN_AFTER.match(doc.text, match.end):
         return True
-    if following is None:
-        return False
-    gap = doc.text[match.end : following.start]
-    if len(gap) > _CONTEXT_WINDOW or "\n" in gap:
+    if following is None or not _QUALIFIER_GAP.fullmatch(doc.text, match.end, following.start):
         return False
     return any(e.kind != "sido" and e.sido == sido.sido for e in following.entries)
 
@@ -401,8 +406,7 @@ def _established(doc: Document, matches: list[Match]) -> set[str]:
         following = _next_match(matches, index) if sidos else None
         if following is None:
             continue
-        gap = doc.text[match.end : following.start]
-        if len(gap) > _CONTEXT_WINDOW or "\n" in gap:
+        if not _QUALIFIER_GAP.fullmatch(doc.text, match.end, following.start):
             continue
         lower = [e for e in following.entries if e.kind not in ("sido", "company", "group")]
         if len({e.key for e in lower}) > 1 or any(e.kind == "sido" for e in following.entries):

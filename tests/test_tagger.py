@@ -296,3 +296,10 @@ def test_banks_named_after_regions_are_companies(pipeline):
 def test_company_names_that_are_a_word_and_a_particle_need_a_cue(pipeline):
     _, companies, _ = _tags(pipeline, "상대가 사람인 줄 알았다. 나무가 자란다.")
     assert not companies & {"사람인", "나무가"}
+
+
+def test_a_province_qualifies_only_the_name_right_after_it(pipeline):
+    regions, _, _ = _tags(pipeline, "충남도는 예산 확보를 위해 국회와 협의한다.")
+    assert regions == {"충청남도"}
+    regions, _, _ = _tags(pipeline, "충남 예산에 공장을 짓는다. 천안·아산 일대도 포함된다.")
+    assert {"충청남도 예산군", "충청남도 천안시", "충청남도 아산시"} <= regions
