@@ -17,6 +17,8 @@ KIND_LABEL = {
     "topic": "topic tag",
     "cancelled": "not counted",
 }
+SHOWN_COUNTED = 12  # evidence lines in the text view (JSON has every one)
+SHOWN_CANCELLED = 6
 VERDICT_LABEL = {
     "editor-include": 'published: editors include it (curation.toml relevance = "include")',
     "editor-exclude": 'not published: editors exclude it (curation.toml relevance = "exclude")',
@@ -96,13 +98,18 @@ def format_relevance(data: dict) -> list[str]:
                 f"  {feature['meaning']}"
             )
     lines.append("  evidence:")
-    for e in data["evidence"]:
+    counted = [e for e in data["evidence"] if e["kind"] != "cancelled"]
+    dropped = [e for e in data["evidence"] if e["kind"] == "cancelled"]
+    shown = counted[:SHOWN_COUNTED] + dropped[:SHOWN_CANCELLED]
+    for e in shown:
         label = KIND_LABEL.get(e["kind"], e["kind"])
         note = f" ({e['note']})" if e["note"] else ""
         where = f"{e['field']:<5} " if e["field"] else ""
         lines.append(f"    {label:<16} {e['surface']}{note}")
         if e["highlighted"]:
             lines.append(f"      {where}{e['highlighted']}")
+    if len(shown) < len(data["evidence"]):
+        lines.append(f"    … {len(data['evidence']) - len(shown)} more (explain --json lists them)")
     if not data["evidence"]:
         lines.append("    none: no word of the AI vocabulary (topics.toml [ai])")
     return lines
