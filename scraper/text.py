@@ -9,13 +9,23 @@ import unicodedata
 from bs4 import BeautifulSoup
 
 _SPACE = re.compile(r"\s+")
+# Controls a page can hide in text: C0/C1 controls (not XML-safe) and the bidirectional
+# embeddings, overrides and isolates that make "\u202etxt.exe" read as "exe.txt".
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
 _BREAKING = ("br", "p", "div", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def normalise_space(text: str) -> str:
-    """NFC-composed text with runs of whitespace (incl. NBSP) as one space, trimmed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC-composed text with runs of whitespace (incl. NBSP) as one space, trimmed.
+
+    Control characters and bidirectional overrides are dropped: they are invalid in XML feeds
+    and let a stranger's title disguise itself on the site.
+    """
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _SPACE.sub(" ", text).strip()
 
 
 def strip_html(text: str | None) -> str:

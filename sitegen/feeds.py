@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 from feedgen.feed import FeedGenerator
 
 from sitegen.config import SiteConfig
 from sitegen.model import ArticleView
+
+# Characters XML 1.0 forbids (lxml refuses them): one stray control in an imported title must
+# not fail the whole render.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters an XML document cannot hold."""
+    return _NOT_XML.sub("", text)
 
 
 def atom_feed(
@@ -17,7 +27,7 @@ def atom_feed(
     items = [a for a in articles if a.published][: config.feed_items]
     feed = FeedGenerator()
     feed.id(config.absolute(feed_path))
-    feed.title(title)
+    feed.title(xml_text(title))
     feed.language(config.language)
     feed.link(href=config.absolute(page_path), rel="alternate", type="text/html")
     feed.link(href=config.absolute(feed_path), rel="self", type="application/atom+xml")
@@ -27,16 +37,16 @@ def atom_feed(
     for article in reversed(items):  # feedgen prepends entries
         entry = feed.add_entry()
         entry.id(config.absolute(article.path))
-        entry.title(article.title)
+        entry.title(xml_text(article.title))
         entry.link(href=config.absolute(article.path), rel="alternate", type="text/html")
         if article.original_url:
-            entry.link(href=article.original_url, rel="related", type="text/html")
+            entry.link(href=xml_text(article.original_url), rel="related", type="text/html")
         entry.published(article.published)
         entry.updated(article.published)
-        entry.summary(article.excerpt or article.title)
-        entry.author(name=article.source_name)
+        entry.summary(xml_text(article.excerpt or article.title))
+        entry.author(name=xml_text(article.source_name))
         for link in article.regions + article.companies:
-            entry.category(term=link.key, label=link.label)
+            entry.category(term=xml_text(link.key), label=xml_text(link.label))
     return feed.atom_str(pretty=True)
 
 

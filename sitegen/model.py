@@ -3,6 +3,7 @@ group and month, and the per-page figures (top companies, monthly counts, relate
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -272,14 +273,14 @@ def article_view(
     published = kst(article.published) if article.published else None
     return ArticleView(
         id=article.id,
-        title=article.title,
+        title=visible_text(article.title),
         path=routes.article_path(article),
         original_url=http_url(article.original_url) or http_url(article.url),
-        source_name=source_names.get(article.source, article.source),
+        source_name=visible_text(source_names.get(article.source, article.source)),
         published=published,
         date_ko=korean_date(published),
         date_iso=iso_date(published),
-        excerpt=article.excerpt,
+        excerpt=visible_text(article.excerpt),
         regions=tuple(regions),
         companies=tuple(companies),
         groups=_dedupe(groups),
@@ -311,6 +312,15 @@ def _dedupe(links: list[TagLink]) -> tuple[TagLink, ...]:
     for link in links:
         seen.setdefault(link.key, link)
     return tuple(seen.values())
+
+
+# Controls and bidirectional embeddings/overrides/isolates: "\u202etxt.exe" shows as "exe.txt".
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_text(text: str) -> str:
+    """`text` without control characters or bidi overrides (imported or legacy records)."""
+    return _INVISIBLE.sub("", text)
 
 
 def http_url(url: str) -> str:
