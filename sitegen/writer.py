@@ -33,7 +33,10 @@ class Writer:
     def target(self, relative: str) -> Path:
         if "\0" in relative:
             raise OutputError(f"refusing a path with a NUL byte: {relative!r}")
-        path = (self.out_dir / relative).resolve()
+        try:
+            path = (self.out_dir / relative).resolve()
+        except (OSError, UnicodeError, ValueError) as exc:  # lone surrogates, names too long
+            raise OutputError(f"refusing a path the file system cannot hold: {relative!r}") from exc
         if not path.is_relative_to(self.out_dir) or path == self.out_dir:
             raise OutputError(f"refusing to write outside {self.out_dir}: {relative!r}")
         return path
