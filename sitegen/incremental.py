@@ -1,8 +1,11 @@
-"""Render pages incrementally: skip those whose fingerprint is unchanged, render the rest in
+"""Render pages incrementally: skip those whose fingerprint is unchanged, render the rest, in
 parallel worker processes when there are many, and write them through the Writer.
 
-`render_site` hands this module the page list (`site_pages`) and the lazily built feeds; it
-returns the paths rendered and skipped. Nothing here knows what a page shows.
+`render_site` hands this module the page list (`site_pages`) and the lazily built feeds. Each
+output becomes a job: its fingerprint is computed, compared with the last render's, and only a
+changed (or missing) output is made and written. With many jobs, forked workers take every n-th
+one: they inherit the pages and the site model, so nothing is pickled but their results (output
+paths, fingerprints and counts). Nothing here knows what a page shows.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sitegen.writer import MANIFEST, Writer
 
 log = logging.getLogger(__name__)
 
-PARALLEL_MIN_PAGES = 600  # below this, starting workers costs more than it saves
+PARALLEL_MIN_JOBS = 600  # below this, starting workers costs more than it saves
 
 
 class PageLike(Protocol):
@@ -45,6 +48,26 @@ class IncrementalReport:
     html_paths: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One output: where it goes, how to fingerprint it, how to make its bytes."""
+
+    relative: str
+    fingerprint: Callable[[], str | None]
+    make: Callable[[], bytes]
+
+
+@dataclass
+class ShareResult:
+    """What one worker (or the parent, rendering alone) did with its share of the jobs."""
+
+    fingerprints: list[tuple[str, str | None]] = field(default_factory=list)
+    rendered: int = 0
+    skipped: int = 0
+    written: int = 0
+    unchanged: int = 0
+
+
 def worker_count() -> int:
     """Worker processes for a large render: $JIYEOK_RENDER_WORKERS, else the usable cores."""
     configured = os.environ.get("JIYEOK_RENDER_WORKERS", "").strip()
@@ -61,35 +84,104 @@ def render_page(env: Environment, page: PageLike) -> bytes:
     return html.encode("utf-8")
 
 
-# Set in the parent just before the worker processes fork; read by them (never pickled).
-_JOB: tuple[Environment, list[PageLike], str] | None = None
+def page_jobs(
+    pages: Iterable[PageLike], env: Environment, fingerprints: PageFingerprints
+) -> list[Job]:
+    return [
+        Job(
+            routes.output_file(page.path),
+            partial(fingerprints.page, page.path, page.template, page.context),
+            partial(render_page, env, page),
+        )
+        for page in pages
+    ]
 
 
-def _render_share(start: int, step: int) -> tuple[int, int]:
-    """In a worker: render every `step`-th page from `start`; returns (written, unchanged)."""
+def output_jobs(
+    outputs: Iterable[tuple[str, bytes | Callable[[], bytes]]], fingerprints: PageFingerprints
+) -> list[Job]:
+    """Jobs for non-template outputs (feeds…): a `functools.partial` is fingerprinted from its
+    arguments and only called when they changed; plain bytes are always compared and written."""
+    jobs = []
+    for relative, data in outputs:
+        if isinstance(data, bytes):
+            jobs.append(Job(relative, lambda: None, partial(bytes, data)))
+        elif isinstance(data, partial):
+            label = f"{data.func.__module__}.{getattr(data.func, '__qualname__', '')}:{relative}"
+            jobs.append(
+                Job(relative, partial(fingerprints.value, label, data.args, data.keywords), data)
+            )
+        else:
+            jobs.append(Job(relative, lambda: None, data))
+    return jobs
+
+
+def run_share(jobs: list[Job], previous: dict[str, str], out_dir: Path) -> ShareResult:
+    """Fingerprint each job; make and write the changed or missing ones."""
+    result = ShareResult()
+    writer = Writer(out_dir)
+    root = str(writer.out_dir) + os.sep
+    for job in jobs:
+        fingerprint = job.fingerprint()
+        result.fingerprints.append((job.relative, fingerprint))
+        if (
+            fingerprint is not None
+            and previous.get(job.relative) == fingerprint
+            and os.path.isfile(root + job.relative)
+        ):
+            result.skipped += 1
+            continue
+        writer.write(job.relative, job.make())
+        result.rendered += 1
+    result.written, result.unchanged = writer.report.written, writer.report.unchanged
+    return result
+
+
+# Set in the parent just before the workers fork; read by them (never pickled).
+_JOB: tuple[list[Job], dict[str, str], Path] | None = None
+
+
+def _worker_share(start: int, step: int) -> ShareResult:
     assert _JOB is not None
-    env, pages, out_dir = _JOB
-    writer = Writer(Path(out_dir))
-    for page in pages[start::step]:
-        writer.write(routes.output_file(page.path), render_page(env, page))
-    return writer.report.written, writer.report.unchanged
+    jobs, previous, out_dir = _JOB
+    return run_share(jobs[start::step], previous, out_dir)
 
 
-def _render_parallel(env: Environment, pages: list[PageLike], writer: Writer, workers: int) -> int:
-    """Render pages in forked workers (they inherit the pages; nothing is pickled but counts)."""
+def _in_workers(jobs: list[Job], previous: dict[str, str], out_dir: Path, workers: int):
     global _JOB
-    _JOB = (env, pages, str(writer.out_dir))
+    _JOB = (jobs, previous, out_dir)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            shares = list(pool.map(_render_share, range(workers), [workers] * workers))
+            return list(pool.map(_worker_share, range(workers), [workers] * workers))
     finally:
         _JOB = None
-    for page in pages:
-        writer.report.files.add(routes.output_file(page.path))
-    writer.report.written += sum(written for written, _ in shares)
-    writer.report.unchanged += sum(unchanged for _, unchanged in shares)
-    return workers
+
+
+def run_jobs(
+    jobs: list[Job],
+    writer: Writer,
+    stored: FingerprintFile,
+    workers: int | None = None,
+) -> IncrementalReport:
+    """Run the jobs (in forked workers when there are many) and record what they did."""
+    report = IncrementalReport()
+    workers = worker_count() if workers is None else workers
+    workers = min(workers, len(jobs))
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_JOBS and _can_fork():
+        shares = _in_workers(jobs, stored.previous, writer.out_dir, workers)
+        report.workers = workers
+    else:
+        shares = [run_share(jobs, stored.previous, writer.out_dir)]
+    for share in shares:
+        for relative, fingerprint in share.fingerprints:
+            stored.record(relative, fingerprint)
+            writer.report.files.add(relative)
+        report.rendered += share.rendered
+        report.skipped += share.skipped
+        writer.report.written += share.written
+        writer.report.unchanged += share.unchanged + share.skipped
+    return report
 
 
 def render_pages(
@@ -102,26 +194,11 @@ def render_pages(
     workers: int | None = None,
 ) -> IncrementalReport:
     """Render every page whose inputs changed (or whose file is missing); keep the others."""
-    report = IncrementalReport()
-    todo: list[PageLike] = []
-    for count, page in enumerate(pages, start=1):
-        relative = routes.output_file(page.path)
-        fingerprint = fingerprints.page(page.path, page.template, page.context)
-        stored.record(relative, fingerprint)
-        report.html_paths.append(page.path)
-        if stored.unchanged(relative, fingerprint) and writer.keep(relative):
-            report.skipped += 1
-        else:
-            todo.append(page)
-        if progress and count % 500 == 0:
-            progress(count)
-    report.rendered = len(todo)
-    workers = worker_count() if workers is None else workers
-    if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES and _can_fork():
-        report.workers = _render_parallel(env, todo, writer, min(workers, len(todo)))
-    else:
-        for page in todo:
-            writer.write(routes.output_file(page.path), render_page(env, page))
+    pages = list(pages)
+    report = run_jobs(page_jobs(pages, env, fingerprints), writer, stored, workers)
+    report.html_paths = [page.path for page in pages]
+    if progress:
+        progress(len(pages))
     log.debug(
         "pages: %d rendered (%d workers), %d unchanged inputs",
         report.rendered,
@@ -136,27 +213,10 @@ def write_outputs(
     writer: Writer,
     fingerprints: PageFingerprints,
     stored: FingerprintFile,
+    workers: int | None = None,
 ) -> IncrementalReport:
-    """Write non-template outputs (feeds…): a `functools.partial` is fingerprinted from its
-    arguments and only called when they changed; plain bytes are always compared and written."""
-    report = IncrementalReport()
-    for relative, data in outputs:
-        if isinstance(data, bytes):
-            writer.write(relative, data)
-            continue
-        fingerprint = None
-        if isinstance(data, partial):
-            name = getattr(data.func, "__qualname__", "")
-            fingerprint = fingerprints.value(
-                f"{data.func.__module__}.{name}:{relative}", data.args, data.keywords
-            )
-        stored.record(relative, fingerprint)
-        if stored.unchanged(relative, fingerprint) and writer.keep(relative):
-            report.skipped += 1
-            continue
-        writer.write(relative, data())
-        report.rendered += 1
-    return report
+    """Write non-template outputs (feeds…), skipping those whose inputs did not change."""
+    return run_jobs(output_jobs(outputs, fingerprints), writer, stored, workers)
 
 
 def unchanged_site(out_dir: Path, stored: FingerprintFile, inputs: str | None) -> int | None:

@@ -53,16 +53,6 @@ class Writer:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         self.report.written += 1
 
-    def keep(self, relative: str) -> bool:
-        """Count a file as made by this render without rewriting it; False when it is missing."""
-        parts = relative.split("/")
-        path = self.out_dir.joinpath(*parts) if ".." not in parts else self.target(relative)
-        if not path.is_file():
-            return False
-        self.report.files.add(relative)
-        self.report.unchanged += 1
-        return True
-
     def finish(self) -> WriteReport:
         """Remove files the previous render wrote that this one did not; save the manifest."""
         manifest = self.out_dir / MANIFEST

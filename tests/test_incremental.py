@@ -188,7 +188,7 @@ def test_parallel_render_matches_sequential(store, taxonomy, templates, tmp_path
     monkeypatch.setenv("JIYEOK_RENDER_WORKERS", "1")
     _render(store, taxonomy, templates, sequential)
     monkeypatch.setenv("JIYEOK_RENDER_WORKERS", "2")
-    monkeypatch.setattr(incremental, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(incremental, "PARALLEL_MIN_JOBS", 1)
     report = _render(store, taxonomy, templates, parallel)
     assert report.workers == 2
     assert _tree(parallel) == _tree(sequential)
