@@ -375,7 +375,9 @@ def tag_cmd(paths: Paths, retag_all: bool, workers: int | None) -> None:
     """Tag archived articles with regions, companies and topics (cached analyses are reused).
 
     Also records candidate companies (names next to company cues that the taxonomy does not
-    know) for `build.py candidates`.
+    know) for `build.py candidates`, then scores the AI relevance of every article whose score
+    is missing or stale (rules, model, topics.toml's [ai] vocabulary or its tags changed); --all
+    re-scores every article too.
     """
     with Store.open(paths.archive) as store:
         report = run_tag(paths, store, retag_all, workers)
@@ -396,7 +398,11 @@ def tag_cmd(paths: Paths, retag_all: bool, workers: int | None) -> None:
 @click.pass_obj
 def render_cmd(paths: Paths, base_url: str | None, clean: bool, search: bool) -> None:
     """Render the archive into the static site folder (only changed files are written), then
-    build the search index with Pagefind unless --no-search."""
+    build the search index with Pagefind unless --no-search.
+
+    Only published articles reach the site: those the relevance filter keeps (their source's
+    policy in sources.toml and their score; see README "Relevance") and editors do not hide.
+    """
     from sitegen.search import SearchIndexError
 
     require_valid_content(paths)  # refuse to publish what `build.py check` rejects
