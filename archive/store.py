@@ -325,7 +325,14 @@ class Store:
                 "VALUES (?, ?, ?)",
                 analyses,
             )
+            batch = list(batch)
+            stored = self._tag_rows_of(conn, [article for article, _ in batch], origin)
             for article, rows in batch:
+                if sorted(rows) == stored.get(article, []):  # unchanged: only the version moves
+                    conn.execute(
+                        "UPDATE articles SET tagged_with = ? WHERE id = ?", (tagged_with, article)
+                    )
+                    continue
                 self._replace_tags(conn, article, rows, tagged_with, origin)
             for article, found in (candidates or {}).items():
                 conn.execute("DELETE FROM candidates WHERE article_id = ?", (article,))
@@ -334,6 +341,26 @@ class Store:
                     "VALUES (?, ?, ?, ?)",
                     [(name, article, sentence, cue) for name, sentence, cue in found],
                 )
+
+    @staticmethod
+    def _tag_rows_of(
+        conn: sqlite3.Connection, articles: list[str], origin: str
+    ) -> dict[str, list[TagRow]]:
+        """The stored tag rows of many articles, each list sorted (to compare with new rows)."""
+        found: dict[str, list[TagRow]] = {}
+        for first in range(0, len(articles), 500):
+            chunk = articles[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                "SELECT article_id, kind, key, score, is_primary, evidence FROM tags "
+                f"WHERE origin = ? AND article_id IN ({marks})",
+                (origin, *chunk),
+            )
+            for article, kind, key, score, primary, evidence in rows:
+                found.setdefault(article, []).append((kind, key, score, primary, evidence))
+        for rows in found.values():
+            rows.sort()
+        return found
 
     @staticmethod
     def _replace_tags(

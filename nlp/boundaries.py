@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from nlp.document import Document
 from nlp.gazetteer import Match, is_latin
 
@@ -168,10 +170,6 @@ def _is_word_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def _base(tag: str) -> str:
-    return tag.split("+")[0]
-
-
 def left_boundary(doc: Document, match: Match, previous_end: int | None) -> str | None:
     """None when the match starts a word; else the reason it does not (김유성 → 유성)."""
     if match.start == 0:
@@ -185,10 +183,10 @@ def left_boundary(doc: Document, match: Match, previous_end: int | None) -> str 
         return None  # two names in one eojeol: 대구경북, 충북오송
     if not doc.morphemes:
         return "glued-left"
-    if doc.morpheme_starting(match.start) is None:
+    if doc.tag_starting(match.start) is None:
         return "inside-word"
-    previous = doc.morpheme_ending(match.start)
-    if previous is not None and _base(previous.tag).startswith(("NN", "SL", "SH", "XPN")):
+    previous = doc.tag_ending(match.start)
+    if previous is not None and previous.startswith(("NN", "SL", "SH", "XPN")):
         return "glued-to-noun"
     return None
 
@@ -205,15 +203,15 @@ def right_boundary(doc: Document, match: Match, kind: str) -> tuple[str | None, 
         return None, "word"
     if kind != "company" and _is_university(strip_particle(_eojeol_rest(text, end))):
         return "institution-name", ""  # 전북대병원, 충남대와 (however the analyzer splits them)
-    morpheme = doc.morpheme_starting(end)
-    if morpheme is None:
+    found = doc.tag_starting(end)
+    if found is None:
         return _rest_of_eojeol(doc, match)
-    tag = _base(morpheme.tag)
+    tag, morpheme_end = found
     if tag.startswith(("XSV", "XSA", "VV", "VA")):
         return "verb-or-adjective", ""  # 용인될, 양산하다
     if not tag.startswith(("NN", "SL", "SH", "XR", "NR")):
         return None, "word"
-    return _glued_noun(morpheme.surface, kind, _eojeol_rest(text, end))
+    return _glued_noun(text[end:morpheme_end], kind, _eojeol_rest(text, end))
 
 
 def _glued_noun(noun: str, kind: str, rest: str) -> tuple[str | None, str]:
@@ -271,16 +269,18 @@ def keyword_boundary(doc: Document, start: int, end: int) -> str | None:
 
 def _rest_of_eojeol(doc: Document, match: Match) -> tuple[str | None, str]:
     """The match ends inside a morpheme: accept only when the rest is a particle."""
-    morpheme = doc.morpheme_at(match.end)
-    if morpheme is None:
+    morpheme_end = doc.end_of_morpheme_at(match.end)
+    if morpheme_end is None:
         rest = _eojeol_rest(doc.text, match.end)
     else:
-        rest = doc.text[match.end : morpheme.end]
+        rest = doc.text[match.end : morpheme_end]
     return (None, "word") if rest in PARTICLES else ("longer-word", "")
 
 
+_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]*")
+
+
 def _eojeol_rest(text: str, start: int) -> str:
-    end = start
-    while end < len(text) and _is_hangul(text[end]):
-        end += 1
-    return text[start:end]
+    """The Hangul letters from `start` to the end of the word."""
+    match = _HANGUL_RUN.match(text, start)
+    return match.group() if match else ""

@@ -162,7 +162,9 @@ class Document:
         found = []
         for line in _LINE.finditer(self.text, body_start):
             text = line.group()
-            if len(text.split()) < _MENU_MIN_WORDS or _PROSE_MARK.search(text):
+            if _PROSE_MARK.search(text) or text.count(" ") < _MENU_MIN_WORDS - 1:
+                continue
+            if len(text.split()) < _MENU_MIN_WORDS:
                 continue
             first = bisect_left(self.morphemes.starts, line.start())
             last = bisect_left(self.morphemes.starts, line.end())
@@ -184,6 +186,28 @@ class Document:
         index = bisect_right(self.morphemes.starts, offset) - 1
         if index >= 0 and offset < self.morphemes.ends[index]:
             return self.morphemes[index]
+        return None
+
+    def tag_starting(self, offset: int) -> tuple[str, int] | None:
+        """(tag, end) of the morpheme that starts at `offset`, without making a Morpheme."""
+        starts = self.morphemes.starts
+        index = bisect_right(starts, offset) - 1
+        if index >= 0 and starts[index] == offset:
+            return self.morphemes.tags[index], self.morphemes.ends[index]
+        return None
+
+    def tag_ending(self, offset: int) -> str | None:
+        """The tag of the morpheme that ends at `offset`, if one does."""
+        index = bisect_right(self.morphemes.starts, offset - 1) - 1
+        if index >= 0 and self.morphemes.ends[index] == offset:
+            return self.morphemes.tags[index]
+        return None
+
+    def end_of_morpheme_at(self, offset: int) -> int | None:
+        """Where the morpheme covering `offset` ends, if one covers it."""
+        index = bisect_right(self.morphemes.starts, offset) - 1
+        if index >= 0 and offset < self.morphemes.ends[index]:
+            return self.morphemes.ends[index]
         return None
 
     def morpheme_starting(self, offset: int) -> Morpheme | None:

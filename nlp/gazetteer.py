@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -39,7 +40,9 @@ class Match:
     entries: tuple[Entry, ...]
 
 
+@lru_cache(maxsize=65536)
 def is_latin(name: str) -> bool:
+    """Whether a name is written in Latin letters, digits and a few signs only (NXC, LG U+)."""
     return bool(_LATIN.match(name))
 
 

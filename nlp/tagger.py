@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from archive.records import Evidence, Tag
 from nlp.boundaries import left_boundary, right_boundary
@@ -28,7 +31,7 @@ FIELD_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
 RULE_WEIGHT = {"in-org-name": 0.5}
 RULE_FIELD_WEIGHT = {"dateline": 1.0}
 LIST_THRESHOLD = 0.5  # one plain mention in the body
-MAX_EVIDENCE = 8  # evidence kept per tag: the first mentions (every mention still counts)
+MAX_EVIDENCE = 5  # evidence kept per tag: the first mentions (every mention still counts)
 
 # Short 시·군·구 names that are also everyday words: they need their 시·도 or full name nearby,
 # a dateline, or a list of places around them.
@@ -231,7 +234,8 @@ class Tagger:
         taken_until = -1
         previous_end: int | None = None
         matches = self.gazetteer.find(doc.text)
-        context = _Context(_sido_mentions(matches), _established(doc, matches))
+        starts = [m.start for m in matches]
+        context = _Context(_sido_mentions(matches), _established(doc, matches, starts))
         dateline = doc.dateline
         for index, match in enumerate(matches):
             if match.start < taken_until or doc.in_boilerplate(match.start):
@@ -248,7 +252,9 @@ class Tagger:
             if reason is not None:
                 _reject(rejected, doc, match, first, reason)
                 continue
-            entry, why, ok = _resolve(doc, match, accepted, context, _next_match(matches, index))
+            entry, why, ok = _resolve(
+                doc, match, accepted, context, partial(_next_match, matches, starts, index)
+            )
             if not ok:
                 if entry is not None and why in _DEFERRABLE:
                     deferred.append(_Hit(match, entry, why))
@@ -279,17 +285,18 @@ def _reject(
     rejected.append((match.start, match.end, entry.kind, entry.key, why))
 
 
-def _next_match(matches: list[Match], index: int) -> Match | None:
-    """The first match after matches[index] that does not overlap it."""
-    end = matches[index].end
-    for later in matches[index + 1 :]:
-        if later.start >= end:
-            return later
-    return None
+def _next_match(matches: list[Match], starts: list[int], index: int) -> Match | None:
+    """The first match after matches[index] that does not overlap it (`starts`: their starts)."""
+    later = bisect_left(starts, matches[index].end, index + 1)
+    return matches[later] if later < len(matches) else None
 
 
 def _resolve(
-    doc: Document, match: Match, before: list[_Hit], context: _Context, following: Match | None
+    doc: Document,
+    match: Match,
+    before: list[_Hit],
+    context: _Context,
+    following: Callable[[], Match | None],
 ) -> tuple[Entry | None, str, bool]:
     """(entry, rule or reason, accepted) for what a surface means here.
 
@@ -326,7 +333,7 @@ def _resolve(
             match.surface == "대전"
             and _CONTEST_BEFORE.search(doc.text, max(0, match.start - 12), match.start)
         )
-        if homograph and not (in_dateline or _province_follows(doc, match, sido, following)):
+        if homograph and not (in_dateline or _province_follows(doc, match, sido, following())):
             return sido, "common-word", False  # 경기 침체, AI 반도체 대전
         return sido, "word", True
     if not lower:
@@ -397,13 +404,13 @@ def _sido_mentions(matches: list[Match]) -> set[str]:
     }
 
 
-def _established(doc: Document, matches: list[Match]) -> set[str]:
+def _established(doc: Document, matches: list[Match], starts: list[int]) -> set[str]:
     """Ambiguous 시·군·구 names that a 시·도 qualifies somewhere in the text ("경기 광주시",
     "서울 중구"): later or earlier bare mentions mean the same."""
     keys: set[str] = set()
     for index, match in enumerate(matches):
         sidos = {e.sido for e in match.entries if e.kind == "sido"}
-        following = _next_match(matches, index) if sidos else None
+        following = _next_match(matches, starts, index) if sidos else None
         if following is None:
             continue
         if not _QUALIFIER_GAP.fullmatch(doc.text, match.end, following.start):
