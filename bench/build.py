@@ -174,18 +174,20 @@ class Measure:
     wall: float
     cpu: float
     peak_mb: float  # the largest single process (wait4's ru_maxrss)
-    tree_mb: float  # the process tree's summed RSS, sampled every 50 ms
+    tree_mb: float  # the process tree's summed PSS, sampled every 100 ms
     stdout: str
 
 
-def _tree_rss_kb(pid: int) -> int:
+def _tree_pss_kb(pid: int) -> int:
+    """The proportional set size of a process and its descendants: memory shared by forked
+    workers (copy-on-write) is counted once, not once per process as RSS would."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             total += next(
-                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+                int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")
             )
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack.extend(int(c) for c in (task / "children").read_text().split())
@@ -195,7 +197,7 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def measure(command: list[str], cwd: Path | None = None) -> Measure:
-    """Run a command; wall and CPU time, peak RSS of its largest process and of its tree."""
+    """Run a command; wall time and the peak PSS of its process tree."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -205,8 +207,8 @@ def measure(command: list[str], cwd: Path | None = None) -> Measure:
 
     def sample() -> None:
         while not done.is_set():
-            peak_tree[0] = max(peak_tree[0], _tree_rss_kb(proc.pid))
-            done.wait(0.05)
+            peak_tree[0] = max(peak_tree[0], _tree_pss_kb(proc.pid))
+            done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -434,7 +436,9 @@ def bench(n: int, work: Path, with_hugo: bool, taxonomy: Taxonomy) -> list[tuple
 
 
 def print_table(rows: list[tuple]) -> None:
-    print("| N | step | wall s | CPU s | peak RSS MB (largest process) | RSS MB (tree) | notes |")
+    print(
+        "| N | step | wall s | CPU s | peak RSS MB (largest process) | peak PSS MB (all processes) | notes |"
+    )
     print("|---:|---|---:|---:|---:|---:|---|")
     for n, label, m, notes in rows:
         print(
