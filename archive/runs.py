@@ -312,8 +312,11 @@ def summary_lines(report: RunReport) -> list[str]:
             )
         )
     if report.published:
+        sent = report.published
         lines.append(
-            "published: " + ", ".join(f"{k} {v}" for k, v in sorted(report.published.items()))
+            f"published to {sent.get('target')} {sent.get('destination')}: "
+            f"{sent.get('changed', 0)} changed, {sent.get('deleted', 0)} deleted, "
+            f"{sent.get('unchanged', 0)} unchanged; live: {sent.get('version', '')}"
         )
     timing = ", ".join(
         f"{s.name} {s.seconds:.1f}s" + ("" if s.ok else " FAILED") for s in report.stages
