@@ -112,4 +112,13 @@ MIGRATIONS: tuple[str, ...] = (
         scored_with TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 5 (tagger): a digest of what the tagger read from each article's taxonomy slice (the names
+    # and keywords found in its text, with their meanings), so that a taxonomy edit re-tags only
+    # the articles whose slice changed
+    """
+    CREATE TABLE tag_inputs (
+        article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        digest TEXT NOT NULL
+    );
+    """,
 )

@@ -317,8 +317,14 @@ class Store:
         origin: str = "auto",
         analyses: Iterable[tuple[str, str, str]] = (),
         candidates: Mapping[str, Iterable[tuple[str, str, str]]] | None = None,
+        inputs: Mapping[str, str] | None = None,
+        unchanged: Iterable[str] = (),
     ) -> None:
-        """`replace_tags_many` for tags already encoded with `tag_rows` (by worker processes)."""
+        """`replace_tags_many` for tags already encoded with `tag_rows` (by worker processes).
+
+        `inputs` records each article's tagger input digest (see `tag_inputs`); the articles in
+        `unchanged` keep their tags and candidates and only get `tagged_with`.
+        """
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO analyses (content_hash, analyzer, morphemes) "
@@ -334,6 +340,14 @@ class Store:
                     )
                     continue
                 self._replace_tags(conn, article, rows, tagged_with, origin)
+            conn.executemany(
+                "UPDATE articles SET tagged_with = ? WHERE id = ?",
+                [(tagged_with, article) for article in unchanged],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO tag_inputs (article_id, digest) VALUES (?, ?)",
+                list((inputs or {}).items()),
+            )
             for article, found in (candidates or {}).items():
                 conn.execute("DELETE FROM candidates WHERE article_id = ?", (article,))
                 conn.executemany(
@@ -388,6 +402,18 @@ class Store:
         for row in self.conn.execute(query + " ORDER BY article_id, kind, score DESC, key", args):
             result.setdefault(row["article_id"], []).append(_tag(row))
         return result
+
+    def tag_inputs(self, articles: list[str]) -> dict[str, str]:
+        """The tagger input digests recorded when these articles were last tagged."""
+        found: dict[str, str] = {}
+        for first in range(0, len(articles), 500):
+            chunk = articles[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT article_id, digest FROM tag_inputs WHERE article_id IN ({marks})", chunk
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
 
     # -- candidate companies ---------------------------------------------------------------
     def candidates(self, min_count: int = 1, examples: int = 3) -> list[Candidate]:

@@ -81,6 +81,17 @@ class Gazetteer:
         matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return matches
 
+    def signature(self, text: str) -> list[tuple[int, str, tuple[Entry, ...]]]:
+        """Every (end, surface, entries) the automaton finds in the text, in any case: what
+        matching and the candidate finder's known names depend on besides the text itself."""
+        if not self.entries:
+            return []
+        return [
+            (end_index, surface, found)
+            for end_index, values in self._automaton.iter(fold_case(text))
+            for surface, found in values
+        ]
+
     def words(self) -> list[str]:
         """Hangul names for the analyzer's user dictionary (never common-word names)."""
         words = set()

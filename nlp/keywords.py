@@ -90,14 +90,7 @@ class KeywordMatcher:
         """Keyword hits that count, and the occurrences that do not (with the reason)."""
         if self._empty:
             return [], []
-        folded = fold_case(doc.text)
-        raw: list[tuple[int, int, str, _Pattern]] = []
-        for end_index, values in self._automaton.iter(folded):
-            for variant, pattern in values:
-                start = end_index - len(variant) + 1
-                actual = doc.text[start : end_index + 1]
-                if _case_ok(variant, actual) and not doc.in_boilerplate(start):
-                    raw.append((start, end_index + 1, actual, pattern))
+        raw = [r for r in self._occurrences(doc.text) if not doc.in_boilerplate(r[0])]
         negatives = [(s, e, p) for s, e, _, p in raw if p.negative]
         hits: list[KeywordHit] = []
         misses: list[KeywordMiss] = []
@@ -117,6 +110,27 @@ class KeywordMatcher:
                 hits.append(hit)
                 taken[label] = end
         return hits, misses
+
+    def _occurrences(self, text: str) -> list[tuple[int, int, str, _Pattern]]:
+        """Every keyword and negative phrase in the text, in the right case, overlaps included."""
+        found = []
+        for end_index, values in self._automaton.iter(fold_case(text)):
+            for variant, pattern in values:
+                start = end_index - len(variant) + 1
+                actual = text[start : end_index + 1]
+                if _case_ok(variant, actual):
+                    found.append((start, end_index + 1, actual, pattern))
+        return found
+
+    def signature(self, text: str) -> list[tuple[int, int, str, tuple[str, ...], bool]]:
+        """What the matcher sees in a text before any boundary check: (start, end, keyword,
+        labels, negative) — everything `find` depends on besides the text itself."""
+        if self._empty:
+            return []
+        return [
+            (start, end, p.keyword, p.labels, p.negative)
+            for start, end, _, p in self._occurrences(text)
+        ]
 
     def _cancelled(
         self, doc: Document, hit: KeywordHit, negatives: list[tuple[int, int, _Pattern]]

@@ -54,6 +54,7 @@ class Job:
     text: str
     digest: str  # content hash of the analysed text: the analysis cache key
     analysis: str | None  # the cached analysis (encoded), or None to analyse
+    inputs: str | None = None  # the input digest of the last tagging (None: tag in any case)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +65,13 @@ class JobResult:
     digest: str = ""
     analysis: str | None = None  # a new analysis to cache (cache misses only)
     error: str = ""
+    inputs: str = ""  # Tagger.input_digest of this tagging
+    unchanged: bool = False  # same inputs as last time: tags and candidates stay as stored
 
 
 def tag_jobs(pipeline: Pipeline, jobs: Iterable[Job]) -> list[JobResult]:
-    """Analyse (cache misses only) and tag each job; one failing article does not stop others."""
+    """Analyse (cache misses only) and tag each job whose inputs changed; one failing article
+    does not stop the others."""
     from nlp.document import Document, Morphemes, doc_text
     from nlp.pipeline import decode_morphemes, encode_morphemes
 
@@ -75,6 +79,12 @@ def tag_jobs(pipeline: Pipeline, jobs: Iterable[Job]) -> list[JobResult]:
     for job in jobs:
         try:
             text = doc_text(job.title, job.text)
+            inputs = pipeline.tagger.input_digest(text, job.digest)
+            if inputs == job.inputs:
+                results.append(
+                    JobResult(job.article, digest=job.digest, inputs=inputs, unchanged=True)
+                )
+                continue
             new_analysis = None
             if job.analysis is None:
                 morphemes = Morphemes.of(text, pipeline.analyzer.analyze(text))
@@ -84,7 +94,14 @@ def tag_jobs(pipeline: Pipeline, jobs: Iterable[Job]) -> list[JobResult]:
             result = pipeline.tagger.tag(Document.build(job.title, job.text, morphemes))
             rows = tuple((c.name, c.sentence, c.cue) for c in result.candidates)
             results.append(
-                JobResult(job.article, tuple(tag_rows(result.tags)), rows, job.digest, new_analysis)
+                JobResult(
+                    job.article,
+                    tuple(tag_rows(result.tags)),
+                    rows,
+                    job.digest,
+                    new_analysis,
+                    inputs=inputs,
+                )
             )
         except Exception as exc:  # one bad article must not stop the stage
             log.exception("tagging article %s failed", job.article)

@@ -98,11 +98,13 @@ class TagReport:
     tagged: int = 0
     skipped: int = 0
     failed: int = 0
+    unchanged: int = 0  # tagged again, but nothing they depend on had changed
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "tagged": self.tagged,
+            "unchanged": self.unchanged,
             "skipped": self.skipped,
             "failed": self.failed,
             "errors": self.errors[:20],
@@ -121,7 +123,9 @@ def tag_archive(
 ) -> TagReport:
     """Tag every article whose tags are missing or stale; editors' and imported tags stay.
 
-    Analysis and tagging run in `workers` processes (default: every core) when at least
+    An article whose taxonomy slice (the names and keywords found in its text, with their
+    meanings) and text are as at its last tagging keeps its tags and candidates: only its
+    version moves (`retag_all` tags every article in full). Analysis and tagging run in `workers` processes (default: every core) when at least
     `parallel_min` articles are due, else in this process. This process reads the cached
     analyses and writes each batch's tags, candidates and new analyses in one transaction, so
     an interrupted run loses at most one batch.
@@ -136,8 +140,17 @@ def tag_archive(
             texts = {a.id: doc_text(a.title, a.text) for a in chunk}
             digests = {a.id: content_hash(texts[a.id]) for a in chunk}
             cached = store.cached_analyses(sorted(set(digests.values())), key)
+            previous = {} if retag_all else store.tag_inputs([a.id for a in chunk])
             yield [
-                Job(a.id, a.title, a.text, digests[a.id], cached.get(digests[a.id])) for a in chunk
+                Job(
+                    a.id,
+                    a.title,
+                    a.text,
+                    digests[a.id],
+                    cached.get(digests[a.id]),
+                    previous.get(a.id),
+                )
+                for a in chunk
             ]
 
     urls = {a.id: a.url for a in todo}
@@ -170,11 +183,15 @@ def _write(
         if failed.error:
             report.failed += 1
             report.errors.append(f"{urls.get(failed.article, failed.article)}: {failed.error}")
-    analyses = {r.digest: r.analysis for r in ok if r.analysis is not None}
+    changed = [r for r in ok if not r.unchanged]
+    analyses = {r.digest: r.analysis for r in changed if r.analysis is not None}
     store.replace_tag_rows_many(
-        [(r.article, list(r.tags)) for r in ok],
+        [(r.article, list(r.tags)) for r in changed],
         version,
         analyses=[(digest, key, raw) for digest, raw in analyses.items()],
-        candidates={r.article: r.candidates for r in ok},
+        candidates={r.article: r.candidates for r in changed},
+        inputs={r.article: r.inputs for r in changed},
+        unchanged=[r.article for r in ok if r.unchanged],
     )
     report.tagged += len(ok)
+    report.unchanged += len(ok) - len(changed)

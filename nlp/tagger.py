@@ -7,6 +7,7 @@ and every name found but not tagged is kept as a `Rejection` with its reason, fo
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from bisect import bisect_left
@@ -216,6 +217,26 @@ class Tagger:
         self.threshold = threshold
         self.topics = topics
         self.candidates = candidates
+        self._reprs: dict[int, str] = {}
+
+    def input_digest(self, text: str, content: str) -> str:
+        """A digest of everything the tagger reads from the taxonomy for this text (the names and
+        keywords found in it, with their meanings) plus the text's content hash and the rules'
+        version: when it is unchanged, so are the tags and candidates."""
+        digest = hashlib.sha1(f"{TAGGER_VERSION}|{content}".encode())
+        for end, surface, entries in self.gazetteer.signature(text):
+            digest.update(f"|{end},{surface}".encode())
+            digest.update(self._entries_repr(entries).encode())
+        if self.topics is not None:
+            digest.update(repr(self.topics.signature(text)).encode())
+        return digest.hexdigest()
+
+    def _entries_repr(self, entries: tuple[Entry, ...]) -> str:
+        key = id(entries)  # the gazetteer's own tuples, alive as long as it is
+        found = self._reprs.get(key)
+        if found is None:
+            found = self._reprs[key] = repr(entries)
+        return found
 
     def tag(self, doc: Document) -> TagResult:
         rejected: list[_RawRejection] = []

@@ -89,6 +89,8 @@ def test_worker_processes_tag_exactly_like_one_process(pipeline, articles, tmp_p
 
 
 def test_taxonomy_change_retags_from_the_cache_without_analysing(root, articles, tmp_path):
+    """Adding a company re-tags from the cache: no analyzer call, no new analysis row, and only
+    the article whose names changed is tagged anew; the others keep their tags."""
     taxonomy = tmp_path / "taxonomy"
     shutil.copytree(root / "content" / "taxonomy", taxonomy)
     cache = root / ".cache" / "analyzer"
@@ -120,7 +122,13 @@ def test_taxonomy_change_retags_from_the_cache_without_analysing(root, articles,
 
         assert report.tagged == len(articles) + 1  # every article re-tagged...
         assert second.analyzer.calls == 0  # ...without analysing any text again
+        naming = sum("누리비전" in a.title + a.text for a in [*articles, story])
+        assert (
+            naming >= 2 and report.unchanged == len(articles) + 1 - naming
+        )  # only those naming it
         assert store.conn.execute("SELECT count(*) FROM analyses").fetchone()[0] == rows
         assert "누리비전" in {t.key for t in store.tags(story.id)[story.id]}
         assert store.candidates() == []  # now a known company, no longer a candidate
         assert tag_archive(store, second, workers=1).tagged == 0  # and nothing is stale
+        forced = tag_archive(store, second, retag_all=True, workers=1)
+        assert (forced.tagged, forced.unchanged) == (len(articles) + 1, 0)
