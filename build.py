@@ -551,6 +551,7 @@ def update_cmd(
     public/_status.json, and prints a short summary, then one line of JSON.
     """
     from archive.runs import LockedError, RunLock, lock_path_for, summary_lines
+    from archive.store import ArchiveError
 
     if quiet_run:
         logging.getLogger().setLevel(logging.WARNING)
@@ -569,6 +570,9 @@ def update_cmd(
             search=search,
             publisher=publisher,
         )
+    except ArchiveError as exc:  # the archive cannot be opened or written (full disk, damage)
+        click.echo(f"update: {exc}; nothing was published (the live site is unchanged)", err=True)
+        sys.exit(4)
     finally:
         lock.release()
     run = report["run"]

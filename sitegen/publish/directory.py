@@ -69,15 +69,11 @@ class DirectoryTarget(Target):
             )
 
     # -- publish -----------------------------------------------------------------------------
-    def publish(self, source: Path) -> PublishReport:
-        self._check_destination()
-        files = site_files(source)
-        self.releases.mkdir(parents=True, exist_ok=True)
-        self._clear_partials()
-        name = self._new_name()
-        building = self.releases / f"{name}.partial"
-        previous = self.live()
-        report = PublishReport(self.name, str(self.dest), files=len(files))
+    @staticmethod
+    def _assemble(
+        files: dict[str, Path], building: Path, previous: Path | None, report: PublishReport
+    ) -> None:
+        """Fill the new release: hard links to the previous release's equal files, else copies."""
         for relative, path in files.items():
             target = building / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -88,6 +84,25 @@ class DirectoryTarget(Target):
             else:
                 shutil.copyfile(path, target)
                 report.changed += 1
+
+    def publish(self, source: Path) -> PublishReport:
+        self._check_destination()
+        files = site_files(source)
+        self.releases.mkdir(parents=True, exist_ok=True)
+        self._clear_partials()
+        name = self._new_name()
+        building = self.releases / f"{name}.partial"
+        previous = self.live()
+        report = PublishReport(self.name, str(self.dest), files=len(files))
+        try:
+            self._assemble(files, building, previous, report)
+        except OSError as exc:  # a full disk, a file-size limit, no permission
+            shutil.rmtree(building, ignore_errors=True)
+            raise PublishError(
+                f"{building}: cannot assemble the release ({exc.strerror or exc}: "
+                f"{exc.filename or ''}); the live site is unchanged. Free space (or fix the "
+                "permissions) and publish again"
+            ) from exc
         if previous is not None:
             old_files = {
                 p.relative_to(previous).as_posix() for p in previous.rglob("*") if p.is_file()
