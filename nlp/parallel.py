@@ -145,8 +145,9 @@ def run_jobs(
     workers: int,
     parallel_min: int = PARALLEL_MIN,
 ) -> Iterator[list[JobResult]]:
-    """Results chunk by chunk, in order: in a worker pool when there are enough articles and
-    workers, else in this process. `chunks` is consumed lazily (a few chunks in flight)."""
+    """Results chunk by chunk, in order: in a worker pool when the work (`total`, in articles to
+    tag in full) reaches `parallel_min` and there are workers, else in this process. `chunks` is
+    consumed lazily (a few chunks in flight)."""
     spec = getattr(pipeline, "spec", None)
     if workers <= 1 or total < parallel_min or spec is None:
         for chunk in chunks:
