@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import time
 from calendar import timegm
 from dataclasses import dataclass
@@ -20,6 +21,17 @@ from scraper.text import strip_html
 from scraper.urls import canonical_url, is_web_url
 
 log = logging.getLogger(__name__)
+# Character references XML forbids (NUL, other C0 controls, UTF-16 surrogates): feedparser turns
+# "&#xD800;" into a lone surrogate and fails on it, so they become U+FFFD before parsing.
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _xml_char_ref(match: re.Match[bytes]) -> bytes:
+    """The reference if XML allows its character, else one to U+FFFD."""
+    digits = match.group(1)
+    code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0x10FFFF
+    return match.group(0) if allowed and code not in (0xFFFE, 0xFFFF) else b"&#xFFFD;"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +55,7 @@ def parse_feed(data: str | bytes, url: str, content_type: str | None = None) -> 
         body = data
     # feedparser is given UTF-8 with a matching declaration, so it cannot mis-guess EUC-KR.
     parsed = feedparser.parse(
-        io.BytesIO(xml_as_utf8(body, content_type)),
+        io.BytesIO(_CHAR_REF.sub(_xml_char_ref, xml_as_utf8(body, content_type))),
         response_headers={
             "content-location": url,
             "content-type": "application/xml; charset=utf-8",

@@ -50,7 +50,7 @@ def parse_sitemap(
         raise FeedError(f"{url}: not a readable sitemap ({exc}); check the source URL") from exc
     if root is None:
         raise FeedError(f"{url}: not a readable sitemap (no XML); check the source URL")
-    kind = etree.QName(root).localname
+    kind = _local(root)
     if kind == "sitemapindex":
         children = [
             (_date(_child_text(node, "lastmod")), loc)
@@ -107,7 +107,13 @@ def _date(text: str) -> datetime | None:
 
 
 def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+    """The element's name without its namespace ("" for comments and names lxml refuses)."""
+    if not isinstance(node.tag, str):
+        return ""
+    try:
+        return etree.QName(node).localname
+    except ValueError:  # recover=True keeps tags such as <https: from broken markup
+        return ""
 
 
 def _child_text(node: etree._Element, name: str) -> str:

@@ -36,9 +36,12 @@ _PATH_SAFE = "/%:@!$&'()*+,;=~-._"
 def canonical_url(url: str, base: str | None = None) -> str:
     """The canonical spelling of `url` (made absolute against `base` first)."""
     url = url.strip()
-    if base:
-        url = urljoin(base, url)
-    parts = urlsplit(url)
+    try:
+        if base:
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+    except ValueError:  # "http://[": not a URL; leave it for is_web_url and the fetcher to refuse
+        return url
     scheme = parts.scheme.lower()
     if scheme not in WEB_SCHEMES or not parts.hostname:
         return url
@@ -73,7 +76,10 @@ def is_tracking_param(name: str) -> bool:
 
 def is_web_url(url: str) -> bool:
     """True for absolute http(s) URLs with a host."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced IPv6 bracket
+        return False
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
 
 
