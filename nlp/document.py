@@ -10,9 +10,11 @@ from functools import cached_property
 
 from nlp.analyzer import Morpheme
 
-# Share bars and copyright lines: names in them say nothing about the story.
+# Share bars, copyright lines and the outlet's imprint (address, registration, phone): names in
+# them say nothing about the story.
 _BOILERPLATE_LINE = re.compile(
-    r"^[^\n]*(?:Copyright|ⓒ|©|무단\s?전재|재배포\s?금지|저작권자)[^\n]*$",
+    r"^[^\n]*(?:Copyright|ⓒ|©|무단\s?전재|재배포\s?금지|저작권자|등록번호|사업자\s?등록|"
+    r"발행인|편집인|청소년\s?보호\s?책임자|대표\s?전화|(?:주소|소재지)\s?[:：])[^\n]*$",
     re.MULTILINE | re.IGNORECASE,
 )
 # Lines that link elsewhere: related-article pointers, short menu bullets ("• 증권").

@@ -23,7 +23,7 @@ from nlp.document import Document
 from nlp.gazetteer import Entry, Gazetteer, Match
 from nlp.keywords import KeywordHit, KeywordMatcher
 
-TAGGER_VERSION = "3"
+TAGGER_VERSION = "4"
 
 FIELD_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
 # Rules that change a mention's weight: inside an organisation's name it counts half; the
@@ -129,6 +129,11 @@ _LIST_GAP = re.compile(
     r"(?:(?:이|가|은|는|에|에는|의)?\s*\d[\d,.]*\s*(?:곳|개사|개|명|건|대|%)?)?"
     r"\s*(?:와|과|및|또는|이나|나|,|·|ㆍ|/|、|에 이어|부터|까지|~|→)\s*"
 )
+# A line where region names make up this share of the letters (four names or more) is a menu.
+_NAVIGATION_MIN_NAMES = 4
+_NAVIGATION_SHARE = 0.8
+_NOT_LETTERS = re.compile(r"[\W_]+")
+_SENTENCE_MARK = re.compile(r"[.!?。…\"'“”‘’]|다$")
 # Nouns after 경기 that make it the province: "경기 남부", "경기 지역", "경기 도내".
 _REGION_NOUN_AFTER = re.compile(
     r"\s?(?:지역|남부|북부|동부|서부|서남부|동남부|서북부|동북부|도내|일대|소재|지방|권역|도민)"
@@ -255,6 +260,12 @@ class Tagger:
         taken_until = -1
         previous_end: int | None = None
         matches = self.gazetteer.find(doc.text)
+        navigation = _navigation_lines(doc, matches)
+        if navigation:
+            for match in matches:
+                if any(start <= match.start < end for start, end in navigation):
+                    _reject(rejected, doc, match, match.entries[0], "navigation")
+            matches = [m for m in matches if not any(s <= m.start < e for s, e in navigation)]
         starts = [m.start for m in matches]
         context = _Context(_sido_mentions(matches), _established(doc, matches, starts))
         dateline = doc.dateline
@@ -304,6 +315,44 @@ def _reject(
     rejected: list[_RawRejection], doc: Document, match: Match, entry: Entry, why: str
 ) -> None:
     rejected.append((match.start, match.end, entry.kind, entry.key, why))
+
+
+def _navigation_lines(doc: Document, matches: list[Match]) -> list[tuple[int, int]]:
+    """Lines that are region names and little else, like a site's regional menu
+    ("서울|경기|인천|강원"): four or more names, 80% of the letters, no sentence punctuation."""
+    by_line: dict[int, list[Match]] = defaultdict(list)
+    for match in matches:
+        if match.entries[0].kind in ("sido", "sigungu", "place", "group"):
+            by_line[doc.text.rfind("\n", 0, match.start) + 1].append(match)
+    lines = []
+    for start, found in by_line.items():
+        if len(found) < _NAVIGATION_MIN_NAMES:
+            continue
+        end = doc.text.find("\n", start)
+        end = len(doc.text) if end < 0 else end
+        if start < doc.title_end:
+            continue  # a headline made of names is still a headline
+        line = doc.text[start:end]
+        letters = len(_NOT_LETTERS.sub("", line))
+        named = sum(m.end - m.start for m in found if m.start >= start)
+        outer = [
+            m
+            for m in found
+            if not any(o is not m and o.start <= m.start and m.end <= o.end for o in found)
+        ]
+        glued = any(m.end < end and _is_hangul_letter(doc.text[m.end]) for m in outer)
+        if (
+            letters
+            and named >= _NAVIGATION_SHARE * letters
+            and not glued  # 원주와, 전주에서: a sentence, not a menu
+            and not _SENTENCE_MARK.search(line)
+        ):
+            lines.append((start, end))
+    return lines
+
+
+def _is_hangul_letter(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7a3"
 
 
 def _next_match(matches: list[Match], starts: list[int], index: int) -> Match | None:

@@ -303,3 +303,15 @@ def test_a_province_qualifies_only_the_name_right_after_it(pipeline):
     assert regions == {"충청남도"}
     regions, _, _ = _tags(pipeline, "충남 예산에 공장을 짓는다. 천안·아산 일대도 포함된다.")
     assert {"충청남도 예산군", "충청남도 천안시", "충청남도 아산시"} <= regions
+
+
+def test_regional_menus_and_the_outlets_imprint_are_ignored(pipeline):
+    body = (
+        "서울|경기|인천|강원|충북|충남\n"
+        "부산·울산·경남이 손잡았다.\n"
+        "주소: 서울특별시 중구 세종대로 1 | 대표전화 02-123-4567\n"
+        "등록번호 서울 아01234 | 발행인 홍길동"
+    )
+    regions, _, result = _tags(pipeline, body)
+    assert {k for k in regions if " " not in k} == {"부산광역시", "울산광역시", "경상남도"}
+    assert {r.surface for r in result.rejected if r.reason == "navigation"} >= {"서울", "강원"}
