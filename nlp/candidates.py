@@ -37,6 +37,7 @@ _QUANTITY = re.compile(r"^[\d,.]+[가-힣]{1,3}$")
 _LATIN_WORD = re.compile(r"^[A-Z][A-Za-z0-9&.+\-]*$")
 _TRAILING_CHARS = "\"'”’)]},.·:;!?…"
 _LEADING_CHARS = "\"'“‘([{<《「『"
+_LEADING_QUOTES = "\"'“‘[{<《「『"
 
 ROLE_WORDS = frozenset(
     [
@@ -322,10 +323,11 @@ class _Words:
 
 def _word(doc: Document, start: int, end: int) -> _Word:
     raw = doc.text[start:end]
-    body = raw.lstrip(_LEADING_CHARS)
+    body = raw.lstrip(_LEADING_QUOTES)
     corp = body.startswith(_CORP_PREFIXES)
     if corp:
         body = body[body.index(")") + 1 :] if body[0] == "(" else body[1:]
+    body = body.lstrip(_LEADING_CHARS)
     offset = end - len(body)
     cut = min((i for i in (body.find("("), body.find("（"), body.find("[")) if i >= 0), default=-1)
     core = body if cut < 0 else body[:cut]
