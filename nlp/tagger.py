@@ -23,7 +23,7 @@ from nlp.document import Document
 from nlp.gazetteer import Entry, Gazetteer, Match
 from nlp.keywords import KeywordHit, KeywordMatcher
 
-TAGGER_VERSION = "4"
+TAGGER_VERSION = "5"
 
 FIELD_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
 # Rules that change a mention's weight: inside an organisation's name it counts half; the
@@ -267,7 +267,7 @@ class Tagger:
                     _reject(rejected, doc, match, match.entries[0], "navigation")
             matches = [m for m in matches if not any(s <= m.start < e for s, e in navigation)]
         starts = [m.start for m in matches]
-        context = _Context(_sido_mentions(matches), _established(doc, matches, starts))
+        context = _Context(_sido_mentions(doc, matches), _established(doc, matches, starts))
         dateline = doc.dateline
         for index, match in enumerate(matches):
             if match.start < taken_until or doc.in_boilerplate(match.start):
@@ -414,7 +414,12 @@ def _resolve(
         return candidate, "needs-province", False  # 양산 alone: mass production
     keys = {e.key for e in lower}
     if any(e.form == "ambiguous" for e in lower) and len(keys) > 1:
-        return None, "ambiguous-without-city", False  # 중구, 남구: only with their city
+        # 중구, 남구: only with their city, named just before or as the article's one 시·도
+        # that has such a 구 ("울산시는 동구 조선소에서").
+        chosen = {e.key: e for e in lower if e.sido in context.mentioned}
+        if len(chosen) == 1:
+            return next(iter(chosen.values())), "context", True
+        return None, "ambiguous-without-city", False
     if len(keys) > 1:
         chosen = [e for e in lower if e.sido in context.mentioned]
         if len({e.key for e in chosen}) == 1:
@@ -463,15 +468,25 @@ def _in_dateline(doc: Document, match: Match) -> bool:
     return dateline is not None and dateline.place_start <= match.start < dateline.place_end
 
 
-def _sido_mentions(matches: list[Match]) -> set[str]:
-    """시·도 named anywhere by a surface that means nothing else (for 고성, 강서구)."""
-    return {
-        m.entries[0].sido
-        for m in matches
-        if len(m.entries) == 1
-        and m.entries[0].kind == "sido"
-        and m.surface not in COMMON_WORD_SIDOS
-    }
+def _sido_mentions(doc: Document, matches: list[Match]) -> set[str]:
+    """시·도 named anywhere by a whole word that means nothing else (for 고성, 강서구, a bare
+    동구): not inside a longer name (대구은행) nor a university (서울대)."""
+    found = set()
+    covered_until = -1
+    for match in matches:  # longest first at each start
+        inside = match.start < covered_until
+        covered_until = max(covered_until, match.end)
+        entry = match.entries[0]
+        if inside or len(match.entries) != 1 or entry.kind != "sido":
+            continue
+        if match.surface in COMMON_WORD_SIDOS or entry.sido in found:
+            continue
+        if (
+            left_boundary(doc, match, None) is None
+            and right_boundary(doc, match, "region")[0] is None
+        ):
+            found.add(entry.sido)
+    return found
 
 
 def _established(doc: Document, matches: list[Match], starts: list[int]) -> set[str]:

@@ -315,3 +315,10 @@ def test_regional_menus_and_the_outlets_imprint_are_ignored(pipeline):
     regions, _, result = _tags(pipeline, body)
     assert {k for k in regions if " " not in k} == {"부산광역시", "울산광역시", "경상남도"}
     assert {r.surface for r in result.rejected if r.reason == "navigation"} >= {"서울", "강원"}
+
+
+def test_a_bare_gu_of_the_articles_only_city(pipeline):
+    regions, _, _ = _tags(pipeline, "울산시는 동구 조선소에서 실증을 시작했다.")
+    assert "울산광역시 동구" in regions
+    regions, _, _ = _tags(pipeline, "서울시와 부산시가 손잡았다. 중구에 사무소를 연다.")
+    assert not any(k.endswith(" 중구") for k in regions)  # both have a 중구: which one?
