@@ -23,7 +23,7 @@ from nlp.document import Document
 from nlp.gazetteer import Entry, Gazetteer, Match
 from nlp.keywords import KeywordHit, KeywordMatcher
 
-TAGGER_VERSION = "5"
+TAGGER_VERSION = "5"  # bump on every rule change: it re-tags the archive (see input_digest)
 
 FIELD_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
 # Rules that change a mention's weight: inside an organisation's name it counts half; the
