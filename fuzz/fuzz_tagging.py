@@ -1,5 +1,5 @@
 """atheris target: tagging (real KoNLPy analyzer and the project's taxonomy). Any title and
-body → tags with scores in [0, 1).
+body → tags with scores in [0, 1].
 
     .venv/bin/python fuzz/fuzz_tagging.py -max_total_time=60 -rss_limit_mb=4096
 """
@@ -27,7 +27,7 @@ def test_one_input(data: bytes) -> None:
     title = fdp.ConsumeUnicodeNoSurrogates(80)
     body = fdp.ConsumeUnicodeNoSurrogates(2000)
     for tag in PIPELINE.tag_text(title, body).tags:
-        assert 0 <= tag.score < 1, tag
+        assert 0 <= tag.score <= 1, tag  # 1 − 0.5^weight rounds to 1.0 past ~53 mentions
 
 
 if __name__ == "__main__":

@@ -219,4 +219,4 @@ def test_canonical_urls_are_stable_and_clean(url: str) -> None:
 def test_tagging_any_text_gives_a_result(pipeline, title: str, body: str) -> None:
     result = pipeline.tag_text(title, body)
     for tag in result.tags:
-        assert 0 <= tag.score < 1 and tag.kind in {"region", "company", "group", "topic"}
+        assert 0 <= tag.score <= 1 and tag.kind in {"region", "company", "group", "topic"}
