@@ -489,6 +489,7 @@ def _publisher(paths: Paths, options: dict):
             options["remote"],
             options.get("branch") or "gh-pages",
             workdir=options.get("git_workdir"),
+            cache=paths.cache,
         )
     from sitegen.publish.s3 import S3Target
 
@@ -585,7 +586,11 @@ def update_cmd(
     sys.exit(int(run.exit_code))
 
 
-@cli.command("publish")
+@cli.command(
+    "publish",
+    epilog="Exit codes: 0 published (or rolled back); 4 the publish failed and the live site "
+    "is unchanged; 75 another run holds the lock; 2 usage error.",
+)
 @publish_options
 @click.option(
     "--source",

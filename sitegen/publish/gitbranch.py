@@ -37,13 +37,14 @@ class GitBranchTarget(Target):
         workdir: Path | None = None,
         message: str = "Publish the site",
         author: str = "jiyeok-ai-news <jiyeok-ai-news@localhost>",
+        cache: Path = Path(".cache"),
     ) -> None:
         if not remote:
             raise PublishError("git target: no remote; pass --remote URL (or $JIYEOK_GIT_REMOTE)")
         self.remote = remote
         self.branch = branch
         digest = hashlib.sha1(f"{remote}#{branch}".encode()).hexdigest()[:12]
-        self.workdir = workdir or Path(".cache") / "publish" / f"git-{digest}"
+        self.workdir = workdir or cache / "publish" / f"git-{digest}"
         self.message = message
         name, _, email = author.partition("<")
         self.author_name = name.strip() or "jiyeok-ai-news"
