@@ -221,3 +221,28 @@ def test_every_render_input_is_in_the_fingerprints():
     known |= {"editorial", "relevance"}
     params = set(inspect.signature(render_site).parameters) - not_inputs
     assert params <= known, f"check that {params - known} reach the fingerprints, then add here"
+
+
+def test_fingerprints_repeat_across_processes(tmp_path, monkeypatch):
+    """Two `build.py render` processes with different hash seeds agree on every fingerprint:
+    with the archive changed in a table no page shows, the second renders nothing."""
+    import json
+    import sqlite3
+
+    from tests.conftest import run_build
+
+    archive, public = tmp_path / "a.db", tmp_path / "public"
+    args = ["--archive", str(archive), "--public", str(public)]
+    run_build(*args, "import", str(FIXTURE))
+    monkeypatch.setenv("PYTHONHASHSEED", "1")
+    first = json.loads(run_build(*args, "render", "--no-search").stdout.splitlines()[-1])
+    assert first["rendered"] > 40
+    with sqlite3.connect(archive) as conn:  # changes the archive digest, not a page
+        article = conn.execute("SELECT id FROM articles LIMIT 1").fetchone()[0]
+        conn.execute(
+            "INSERT INTO candidates (name, article_id, sentence) VALUES ('새회사', ?, '문장')",
+            (article,),
+        )
+    monkeypatch.setenv("PYTHONHASHSEED", "2")
+    second = json.loads(run_build(*args, "render", "--no-search").stdout.splitlines()[-1])
+    assert second["rendered"] == 0 and second["skipped"] == first["rendered"]
