@@ -367,8 +367,8 @@ def collect_cmd(paths: Paths, sources_file: Path | None) -> None:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes (default: $JIYEOK_WORKERS or every core; less work than 200 "
-    "articles is done in-process).",
+    help="Worker processes (default: $JIYEOK_WORKERS or every core; small runs, under about "
+    "a second's work per worker, are done in-process).",
 )
 @click.pass_obj
 def tag_cmd(paths: Paths, retag_all: bool, workers: int | None) -> None:

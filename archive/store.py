@@ -514,6 +514,20 @@ class Store:
             found.update((row[0], row[1]) for row in rows)
         return found
 
+    def analysed(self, digests: list[str], analyzer: str) -> set[str]:
+        """Which of these content hashes have a cached analysis (without reading them)."""
+        found: set[str] = set()
+        for i in range(0, len(digests), 500):
+            chunk = digests[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT content_hash FROM analyses WHERE analyzer = ? "
+                f"AND content_hash IN ({marks})",
+                (analyzer, *chunk),
+            )
+            found.update(row[0] for row in rows)
+        return found
+
     def cached_analysis(self, digest: str, analyzer: str) -> str | None:
         row = self.conn.execute(
             "SELECT morphemes FROM analyses WHERE content_hash = ? AND analyzer = ?",

@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 50  # articles per task sent to a worker
-PARALLEL_MIN = 200  # fewer articles than this are tagged in-process: pool start-up would dominate
+# Less work than this (in articles tagged in full from the cache, ~2.5 ms each; a cache miss
+# counts 3) is done in-process: starting two workers costs about a second, measured with
+# bench/tagging.py on 2 cores (a pool only wins from ~2.5 s of in-process work).
+PARALLEL_MIN = 1000
 
 
 class ParallelError(Exception):

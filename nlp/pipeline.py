@@ -156,10 +156,7 @@ def tag_archive(
     urls = {a.id: a.url for a in todo}
     pending: list[JobResult] = []
     done = 0
-    # An article tagged before is probably unchanged and cheap to check (about 1/8 of a full
-    # tagging): count it so when deciding whether worker processes pay for their start.
-    known = 0 if retag_all else len(store.tag_inputs([a.id for a in todo]))
-    effort = len(todo) - known + known // 8
+    effort = _effort(store, todo, key, retag_all)
     results = run_jobs(pipeline, jobs(), effort, worker_count(workers), parallel_min)
     for chunk_results in results:
         pending.extend(chunk_results)
@@ -172,6 +169,22 @@ def tag_archive(
     if pending:
         _write(store, pending, version, key, urls, report)
     return report
+
+
+def _effort(store: Store, todo: list[Article], key: str, retag_all: bool) -> int:
+    """The work due, in units of one article tagged in full from the cache (about 2.5 ms): a
+    cache miss costs 3 (analysis included), an article tagged before 1/6 (it is probably
+    unchanged: only its names are looked up). Worker processes start only when it is worth it."""
+    digests = [content_hash(doc_text(a.title, a.text)) for a in todo]
+    cached = store.analysed(digests, key)
+    known = set() if retag_all else set(store.tag_inputs([a.id for a in todo]))
+    units = 0.0
+    for article, digest in zip(todo, digests, strict=True):
+        if article.id in known:
+            units += 1 / 6
+        else:
+            units += 1 if digest in cached else 3
+    return int(units)
 
 
 def _write(
