@@ -65,32 +65,35 @@ class Gazetteer:
             self._automaton.add_word(folded, tuple(values))
         if self.entries:
             self._automaton.make_automaton()
+        self._last: tuple[str | None, list[tuple[int, str, tuple[Entry, ...]]]] = (None, [])
 
     def find(self, text: str) -> list[Match]:
         """All occurrences of every surface (overlapping), in text order."""
-        if not self.entries:
-            return []
-        folded = fold_case(text)
         matches: list[Match] = []
-        for end_index, values in self._automaton.iter(folded):
-            for surface, found in values:
-                start = end_index - len(surface) + 1
-                actual = text[start : end_index + 1]
-                if actual == surface or _case_ok(surface, actual):
-                    matches.append(Match(start, end_index + 1, actual, found))
+        for end_index, surface, found in self.signature(text):
+            start = end_index - len(surface) + 1
+            actual = text[start : end_index + 1]
+            if actual == surface or _case_ok(surface, actual):
+                matches.append(Match(start, end_index + 1, actual, found))
         matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return matches
 
     def signature(self, text: str) -> list[tuple[int, str, tuple[Entry, ...]]]:
         """Every (end, surface, entries) the automaton finds in the text, in any case: what
-        matching and the candidate finder's known names depend on besides the text itself."""
+        matching and the candidate finder's known names depend on besides the text itself.
+        The last text's result is kept: the tag stage asks for it, then `find` does."""
         if not self.entries:
             return []
-        return [
-            (end_index, surface, found)
+        last_text, last = self._last
+        if last_text == text:
+            return last
+        found = [
+            (end_index, surface, entries)
             for end_index, values in self._automaton.iter(fold_case(text))
-            for surface, found in values
+            for surface, entries in values
         ]
+        self._last = (text, found)
+        return found
 
     def words(self) -> list[str]:
         """Hangul names for the analyzer's user dictionary (never common-word names)."""

@@ -83,6 +83,7 @@ class KeywordMatcher:
         for folded, values in by_folded.items():
             self._automaton.add_word(folded, tuple(values))
         self._empty = not by_folded
+        self._last: tuple[str | None, list[tuple[int, int, str, _Pattern]]] = (None, [])
         if not self._empty:
             self._automaton.make_automaton()
 
@@ -112,7 +113,11 @@ class KeywordMatcher:
         return hits, misses
 
     def _occurrences(self, text: str) -> list[tuple[int, int, str, _Pattern]]:
-        """Every keyword and negative phrase in the text, in the right case, overlaps included."""
+        """Every keyword and negative phrase in the text, in the right case, overlaps included
+        (the last text's result is kept: `signature` then `find` ask for the same text)."""
+        last_text, last = self._last
+        if last_text == text:
+            return last
         found = []
         for end_index, values in self._automaton.iter(fold_case(text)):
             for variant, pattern in values:
@@ -120,6 +125,7 @@ class KeywordMatcher:
                 actual = text[start : end_index + 1]
                 if _case_ok(variant, actual):
                     found.append((start, end_index + 1, actual, pattern))
+        self._last = (text, found)
         return found
 
     def signature(self, text: str) -> list[tuple[int, int, str, tuple[str, ...], bool]]:
