@@ -14,6 +14,28 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
 
+CHROMIUM = "/usr/bin/chromium"
+# Headless Debian Chromium as root on a machine with no outside network: no sandbox, no GPU,
+# and none of the background connections that would be refused here.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium through Playwright, the same way in every browser test."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: run scripts/setup.sh --test")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -19,10 +19,9 @@ from xml.etree import ElementTree as ET
 import feedparser
 import pytest
 
-from tests.conftest import ROOT, run_build
+from tests.conftest import CHROMIUM, ROOT, launch_chromium, run_build
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
-CHROMIUM = "/usr/bin/chromium"
 BIDI_AND_CONTROLS = {chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 0x202E, 0x202D]}
 
 
@@ -140,15 +139,7 @@ def test_the_canary_never_fires_in_chromium(hostile_site):
     fired: list[str] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                ],
-            )
+            browser = launch_chromium(playwright)
             page = browser.new_page()
             # The canary: any payload that runs sets window.__pwned or opens a dialog.
             page.add_init_script("window.__pwned = 0;")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
@@ -17,9 +16,8 @@ from archive.records import Article, Evidence, Tag
 from archive.taxonomy import load_taxonomy
 from sitegen.config import SiteConfig
 from sitegen.review import build_queue, highlight
-from tests.conftest import ROOT, run_build
+from tests.conftest import ROOT, launch_chromium, run_build
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -89,20 +87,10 @@ def test_review_refuses_to_write_into_the_published_site(review):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: run scripts/setup.sh --test")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

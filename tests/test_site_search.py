@@ -20,10 +20,10 @@ from sitegen.search import (
     build_search_index,
     nouns_from_analysis,
 )
+from tests.conftest import CHROMIUM, launch_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
-CHROMIUM = "/usr/bin/chromium"
 
 ARTICLES = [
     ("ulsan", "울산AI데이터센터 착공", "울산시는 울산AI데이터센터를 새로 짓는다고 밝혔다."),
@@ -70,10 +70,7 @@ def search(site):
 
     server = start_server(site)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(playwright)
         page = browser.new_page()
         page.goto(server.url + "search/")
 
