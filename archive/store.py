@@ -182,21 +182,8 @@ class Store:
         ).fetchone()
         if row is not None and row["content_hash"] == article.hash:
             return "unchanged"
-        values = {
-            "id": article.id,
-            "url": article.url,
-            "source": article.source,
-            "title": article.title,
-            "text": article.text,
-            "excerpt": article.excerpt,
-            "author": article.author,
-            "published": _iso(article.published),
-            "fetched": _iso(article.fetched),
-            "original_url": article.original_url,
-            "content_hash": article.hash,
-        }
         with self.transaction() as conn:
-            self._upsert_article(conn, values)
+            self._upsert_article(conn, _article_values(article))
         return "new" if row is None else "updated"
 
     def save_collected(self, article: Article, signature: bytes, page_url: str = "") -> str:
