@@ -15,7 +15,7 @@ from archive.curation import Curation, curate_articles
 from archive.digest import archive_digest
 from archive.relevance import RelevanceFilter
 from archive.store import Store
-from archive.taxonomy import Taxonomy
+from archive.taxonomy import Company, Region, Taxonomy
 from sitegen import routes
 from sitegen.charts import chart_table, monthly_chart
 from sitegen.config import SiteConfig
@@ -24,7 +24,13 @@ from sitegen.feeds import atom_feed, sitemap
 from sitegen.fingerprint import FingerprintFile, PageFingerprints, site_inputs
 from sitegen.incremental import render_pages, unchanged_site, write_outputs
 from sitegen.map import map_legend, province_breaks, province_map
-from sitegen.model import Site, build_site, companies_with_articles, groups_with_sidos
+from sitegen.model import (
+    ArticleView,
+    Site,
+    build_site,
+    companies_with_articles,
+    groups_with_sidos,
+)
 from sitegen.pages import Editorial
 from sitegen.paginator import paginate
 from sitegen.search import article_nouns
@@ -101,79 +107,57 @@ def site_pages(site: Site) -> Iterator[Page]:
         {"groups": groups, "site_model": site, "title": "권역", "feed": "/feed.xml"},
     )
     for group, _count in groups:
-        articles = site.by_group.get(group.name, [])
-        base = routes.group_path(group)
-        group_sidos = site.group_sidos(group)  # once per list, not once per page
-        for page in paginate(articles, config.per_page, base):
-            yield Page(
-                page.path,
-                "group.html",
-                {
-                    "group": group,
-                    "sidos": group_sidos,
-                    "page": page,
-                    "title": group.name,
-                    "feed": "/feed.xml",
-                },
-            )
+        yield from _list_pages(
+            site.by_group.get(group.name, []),
+            config.per_page,
+            routes.group_path(group),
+            "group.html",
+            {"group": group, "title": group.name, "feed": "/feed.xml"},
+            partial(lambda group: {"sidos": site.group_sidos(group)}, group),
+        )
     for region in taxonomy.regions:
         articles = site.by_region.get(region.key, [])
         if region.level == 2 and not articles:
             continue
         base = routes.region_path(region)
         parent = taxonomy.region_by_key.get(region.sido)
-        sigungu = site.sigungu_counts(region) if region.level == 1 else []
-        top_companies, top_topics = site.top_companies(articles), site.top_topics(articles)
-        monthly = site.monthly(articles)
-        for page in paginate(site.pinned_first(articles), config.per_page, base):
-            yield Page(
-                page.path,
-                "region.html",
-                {
-                    "region": region,
-                    "parent": parent if region.level == 2 else None,
-                    "page": page,
-                    "title": region.key,
-                    "feed": routes.feed_path(base),
-                    "sigungu": sigungu,
-                    "top_companies": top_companies,
-                    "top_topics": top_topics,
-                    "monthly": monthly,
-                    "groups": [
-                        g for g in taxonomy.groups if region.sido in g.sido and region.level == 1
-                    ],
-                    "intro": site.editorial.region_intros.get(region.slug),
-                },
-            )
-    companies = companies_with_articles(site)
+        yield from _list_pages(
+            site.pinned_first(articles),
+            config.per_page,
+            base,
+            "region.html",
+            {
+                "region": region,
+                "parent": parent if region.level == 2 else None,
+                "title": region.key,
+                "feed": routes.feed_path(base),
+                "groups": [
+                    g for g in taxonomy.groups if region.sido in g.sido and region.level == 1
+                ],
+            },
+            partial(_region_figures, site, region, articles),
+        )
     yield Page(
         "/companies/",
         "companies.html",
         {"index": site.company_index(), "title": "기업", "feed": "/feed.xml"},
     )
-    for company in companies:
+    for company in companies_with_articles(site):
         articles = site.by_company[company.name]
         base = routes.company_path(company)
-        region = taxonomy.region_by_key.get(company.region)
-        sidos = site.sido_counts(articles)
-        with_companies = site.top_companies(articles, exclude=company.name)
-        top_topics = site.top_topics(articles)
-        for page in paginate(site.pinned_first(articles), config.per_page, base):
-            yield Page(
-                page.path,
-                "company.html",
-                {
-                    "company": company,
-                    "hq": region,
-                    "page": page,
-                    "title": company.name,
-                    "feed": routes.feed_path(base),
-                    "regions": sidos,
-                    "with_companies": with_companies,
-                    "intro": site.editorial.company_intros.get(company.slug),
-                    "top_topics": top_topics,
-                },
-            )
+        yield from _list_pages(
+            site.pinned_first(articles),
+            config.per_page,
+            base,
+            "company.html",
+            {
+                "company": company,
+                "hq": taxonomy.region_by_key.get(company.region),
+                "title": company.name,
+                "feed": routes.feed_path(base),
+            },
+            partial(_company_figures, site, company, articles),
+        )
     yield Page(
         routes.TOPICS,
         "topics.html",
@@ -181,21 +165,20 @@ def site_pages(site: Site) -> Iterator[Page]:
     )
     for topic, _count in site.topic_rows():
         articles = site.by_topic[topic.name]
-        base = topic.path
-        sidos, top_companies = site.sido_counts(articles), site.top_companies(articles)
-        for page in paginate(articles, config.per_page, base):
-            yield Page(
-                page.path,
-                "topic.html",
-                {
-                    "topic": topic,
-                    "page": page,
-                    "title": topic.name,
-                    "feed": routes.feed_path(base),
-                    "sidos": sidos,
-                    "top_companies": top_companies,
+        yield from _list_pages(
+            articles,
+            config.per_page,
+            topic.path,
+            "topic.html",
+            {"topic": topic, "title": topic.name, "feed": routes.feed_path(topic.path)},
+            partial(
+                lambda articles: {
+                    "sidos": site.sido_counts(articles),
+                    "top_companies": site.top_companies(articles),
                 },
-            )
+                articles,
+            ),
+        )
     for doc in site.editorial.pages:  # content/pages/*.md
         yield Page(doc.path, "page.html", {"doc": doc, "title": doc.title, "feed": "/feed.xml"})
     for article in site.articles:
@@ -241,6 +224,44 @@ def site_pages(site: Site) -> Iterator[Page]:
             "topics_known": bool(site.topics),
         },
     )
+
+
+def _list_pages(
+    items: list,
+    per_page: int,
+    base: str,
+    template: str,
+    context: dict[str, object],
+    figures: Callable[[], dict[str, object]],
+) -> Iterator[Page]:
+    """A list's pages (stable numbers, see sitegen.paginator). The figures about the whole list
+    (counts, charts) are computed for and shown on its first page only: an archive page's
+    context then depends only on its own articles and neighbours, so news arriving elsewhere
+    in the list leaves it unchanged (and unrendered)."""
+    for page in paginate(items, per_page, base):
+        extra = figures() if page.first else {}
+        yield Page(page.path, template, {**context, **extra, "page": page})
+
+
+def _region_figures(site: Site, region: Region, articles: list[ArticleView]) -> dict[str, object]:
+    return {
+        "sigungu": site.sigungu_counts(region) if region.level == 1 else [],
+        "top_companies": site.top_companies(articles),
+        "top_topics": site.top_topics(articles),
+        "monthly": site.monthly(articles),
+        "intro": site.editorial.region_intros.get(region.slug),
+    }
+
+
+def _company_figures(
+    site: Site, company: Company, articles: list[ArticleView]
+) -> dict[str, object]:
+    return {
+        "regions": site.sido_counts(articles),
+        "with_companies": site.top_companies(articles, exclude=company.name),
+        "top_topics": site.top_topics(articles),
+        "intro": site.editorial.company_intros.get(company.slug),
+    }
 
 
 def _region_map(site: Site, id_prefix: str) -> dict[str, object] | None:

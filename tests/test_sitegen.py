@@ -31,7 +31,7 @@ def store(tmp_path):
 
 
 def _render(store, taxonomy, root, out: Path, **config) -> object:
-    settings = SiteConfig(per_page=5, **config)
+    settings = SiteConfig(**{"per_page": 5, **config})
     return render_site(
         store,
         taxonomy,
@@ -79,12 +79,48 @@ def test_region_pages_are_paginated_newest_first(store, taxonomy, root, tmp_path
     out = tmp_path / "public"
     _render(store, taxonomy, root, out)
     first = (out / "regions/chungbuk/index.html").read_text()
-    second = (out / "regions/chungbuk/page/2/index.html").read_text()
+    oldest = (out / "regions/chungbuk/page/1/index.html").read_text()
     titles = re.findall(r"지역 AI 소식 (\d+)호", first)
     assert [int(t) for t in titles] == sorted((int(t) for t in titles), reverse=True)
-    assert 'rel="next"' in first and 'rel="prev"' in second
+    older = [int(t) for t in re.findall(r"지역 AI 소식 (\d+)호", oldest)]
+    assert older and max(older) < min(int(t) for t in titles)  # no article on two pages
+    assert 'rel="next" href="/regions/chungbuk/page/1/"' in first
+    assert 'rel="prev" href="/regions/chungbuk/"' in oldest and 'rel="next"' not in oldest
     assert "청주시" in first  # the 시·군·구 list links to its own page
+    assert "청주시" not in oldest  # the list's figures are on its first page only
     assert (out / "regions/chungbuk-cheongju-si/index.html").exists()
+
+
+def test_new_articles_change_only_a_lists_first_and_newest_pages(store, taxonomy, root, tmp_path):
+    """Stable pagination: archive pages are counted from the oldest article, so news changes the
+    first page and the newest archive page of each list it is on, never the older pages."""
+    out = tmp_path / "public"
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM articles ORDER BY published, id")]
+    newest = ids[-3:]
+    marks = ",".join("?" * len(newest))
+    saved = store.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", newest).fetchall()
+    store.conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", newest)
+    _render(store, taxonomy, root, out, per_page=1)
+    before = _all_files(out)
+    holes = ",".join("?" * len(saved[0]))
+    store.conn.executemany(f"INSERT INTO articles VALUES ({holes})", saved)
+    _render(store, taxonomy, root, out, per_page=1)
+    after = _all_files(out)
+    changed = {p for p in before if p in after and before[p] != after[p]}
+    archive_pages = re.compile(r"^(regions|companies|topics)/[^/]+/page/(\d+)/index\.html$")
+    lists: dict[str, list[int]] = {}
+    for path in before:
+        found = archive_pages.match(path)
+        if found:
+            lists.setdefault(path.split("/page/")[0], []).append(int(found.group(2)))
+    assert lists, "the fixture should give lists with archive pages at per_page=1"
+    kept = 0
+    for prefix, numbers in lists.items():
+        for number in sorted(numbers)[:-1]:  # every archive page but the newest one
+            path = f"{prefix}/page/{number}/index.html"
+            assert path not in changed, path
+            kept += 1
+    assert kept > 0 and changed
 
 
 def test_untrusted_text_is_escaped_and_bad_links_dropped(store, taxonomy, root, tmp_path):
@@ -142,11 +178,11 @@ def test_render_is_deterministic_and_incremental(store, taxonomy, root, tmp_path
 def test_pages_no_longer_made_are_removed(store, taxonomy, root, tmp_path):
     out = tmp_path / "public"
     _render(store, taxonomy, root, out)
-    assert (out / "regions/chungbuk/page/2/index.html").exists()
+    assert (out / "regions/chungbuk/page/1/index.html").exists()
     store.conn.execute("DELETE FROM articles WHERE url LIKE 'https://news.example.kr/ai/1%'")
     report = _render(store, taxonomy, root, out)
     assert report.removed > 0
-    assert not (out / "regions/chungbuk/page/2/index.html").exists()
+    assert not (out / "regions/chungbuk/page/1/index.html").exists()
     assert not (out / "regions/chungbuk/page").exists()  # empty folders pruned too
 
 
