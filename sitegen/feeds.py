@@ -1,53 +1,61 @@
-"""Atom feeds (site-wide and per region/company) and the sitemap."""
+"""Atom feeds (site-wide and per region/company/topic) and the sitemap.
+
+A feed is a page like the others: `site_templates/feed.xml` rendered with the list's newest
+dated articles, autoescaped by Jinja (titles, summaries and names are text, escaped as XML) and
+fingerprinted with its template, so an unchanged feed is never made again.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from xml.etree import ElementTree as ET
 
-from feedgen.feed import FeedGenerator
+from markupsafe import Markup
 
 from sitegen.config import SiteConfig
 from sitegen.model import ArticleView
 
-# Characters XML 1.0 forbids (lxml refuses them): one stray control in an imported title must
-# not fail the whole render.
+FEED_TEMPLATE = "feed.xml"
+NO_ENTRIES = "2000-01-01T00:00:00+09:00"  # the `updated` of a feed without entries
+
+# Characters XML 1.0 forbids (an XML parser refuses them): one stray control in an imported
+# title must not make a whole feed unreadable.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def xml_text(text: str) -> str:
+def xml_text(text: object) -> str:
     """`text` without the characters an XML document cannot hold."""
-    return _NOT_XML.sub("", text)
+    return _NOT_XML.sub("", str(text))
 
 
-def atom_feed(
-    config: SiteConfig, title: str, page_path: str, feed_path: str, articles: list[ArticleView]
-) -> bytes:
-    """An Atom feed of the newest articles; deterministic (its updated time is the newest entry's)."""
-    items = [a for a in articles if a.published][: config.feed_items]
-    feed = FeedGenerator()
-    feed.id(config.absolute(feed_path))
-    feed.title(xml_text(title))
-    feed.language(config.language)
-    feed.link(href=config.absolute(page_path), rel="alternate", type="text/html")
-    feed.link(href=config.absolute(feed_path), rel="self", type="application/atom+xml")
-    feed.generator("jiyeok-ai-news")
-    feed.subtitle(config.description)
-    feed.updated(items[0].published if items else "2000-01-01T00:00:00+09:00")
-    for article in reversed(items):  # feedgen prepends entries
-        entry = feed.add_entry()
-        entry.id(config.absolute(article.path))
-        entry.title(xml_text(article.title))
-        entry.link(href=config.absolute(article.path), rel="alternate", type="text/html")
-        if article.original_url:
-            entry.link(href=xml_text(article.original_url), rel="related", type="text/html")
-        entry.published(article.published)
-        entry.updated(article.published)
-        entry.summary(xml_text(article.excerpt or article.title))
-        entry.author(name=xml_text(article.source_name))
-        for link in article.regions + article.companies:
-            entry.category(term=xml_text(link.key), label=xml_text(link.label))
-    return feed.atom_str(pretty=True)
+def xml_escape(text: object) -> Markup:
+    """The `xml` template filter: `text` as XML character data or a double-quoted attribute
+    value (forbidden characters dropped; &, <, > and " escaped; apostrophes left readable)."""
+    clean = xml_text(text)
+    return Markup(
+        clean.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def feed_context(
+    config: SiteConfig, title: str, list_path: str, articles: Iterable[ArticleView]
+) -> dict[str, object]:
+    """The feed template's context: the newest `config.feed_items` dated articles, newest first;
+    deterministic (`updated` is the newest entry's time, not the clock's)."""
+    entries: list[ArticleView] = []
+    for article in articles:
+        if article.published:
+            entries.append(article)
+            if len(entries) >= config.feed_items:
+                break
+    updated = entries[0].published.isoformat() if entries and entries[0].published else None
+    return {
+        "title": title,
+        "list_path": list_path,
+        "entries": entries,
+        "updated": updated or NO_ENTRIES,
+    }
 
 
 def sitemap(config: SiteConfig, paths: list[str]) -> bytes:

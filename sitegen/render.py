@@ -20,9 +20,9 @@ from sitegen import routes
 from sitegen.charts import chart_table, monthly_chart
 from sitegen.config import SiteConfig
 from sitegen.dates import month_label
-from sitegen.feeds import atom_feed, sitemap
+from sitegen.feeds import FEED_TEMPLATE, feed_context, sitemap, xml_escape
 from sitegen.fingerprint import FingerprintFile, PageFingerprints, site_inputs
-from sitegen.incremental import render_pages, unchanged_site, write_outputs
+from sitegen.incremental import render_pages, unchanged_site
 from sitegen.map import map_legend, province_breaks, province_map
 from sitegen.model import (
     ArticleView,
@@ -68,6 +68,7 @@ def make_environment(templates: Path, config: SiteConfig) -> Environment:
         monthly_chart=monthly_chart,
         chart_table=chart_table,
     )
+    env.filters["xml"] = xml_escape
     return env
 
 
@@ -283,50 +284,28 @@ def _region_map(site: Site, id_prefix: str) -> dict[str, object] | None:
     }
 
 
-def feed_outputs(site: Site) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    """Every Atom feed, built lazily: a feed whose inputs did not change is never generated."""
+def feed_pages(site: Site) -> Iterator[Page]:
+    """Every Atom feed: the site's and one per region, company and topic list."""
     config, taxonomy = site.config, site.taxonomy
-    yield "feed.xml", partial(atom_feed, config, config.title, "/", "/feed.xml", site.articles)
+
+    def feed(title: str, list_path: str, articles: list[ArticleView]) -> Page:
+        return Page(
+            routes.feed_path(list_path),
+            FEED_TEMPLATE,
+            feed_context(config, title, list_path, articles),
+        )
+
+    yield feed(config.title, "/", site.articles)
     for region in taxonomy.regions:
         articles = site.by_region.get(region.key)
         if articles or region.level == 1:
             base = routes.region_path(region)
-            yield (
-                routes.feed_path(base).lstrip("/"),
-                partial(
-                    atom_feed,
-                    config,
-                    f"{config.title} — {region.key}",
-                    base,
-                    routes.feed_path(base),
-                    articles or [],
-                ),
-            )
+            yield feed(f"{config.title} — {region.key}", base, articles or [])
     for company in companies_with_articles(site):
         base = routes.company_path(company)
-        yield (
-            routes.feed_path(base).lstrip("/"),
-            partial(
-                atom_feed,
-                config,
-                f"{config.title} — {company.name}",
-                base,
-                routes.feed_path(base),
-                site.by_company[company.name],
-            ),
-        )
+        yield feed(f"{config.title} — {company.name}", base, site.by_company[company.name])
     for topic, _count in site.topic_rows():
-        yield (
-            routes.feed_path(topic.path).lstrip("/"),
-            partial(
-                atom_feed,
-                config,
-                f"{config.title} — {topic.name}",
-                topic.path,
-                routes.feed_path(topic.path),
-                site.by_topic[topic.name],
-            ),
-        )
+        yield feed(f"{config.title} — {topic.name}", topic.path, site.by_topic[topic.name])
 
 
 @dataclass
@@ -395,15 +374,17 @@ def render_site(
     env.globals.update(menu_pages=site.editorial.menu, pinned=site.pinned)
     writer = Writer(out_dir)
     fingerprints = PageFingerprints(env)
-    pages = render_pages(site_pages(site), env, writer, fingerprints, stored, progress)
-    html_paths = pages.html_paths
+    html_pages = list(site_pages(site))
+    feeds = list(feed_pages(site))
+    # one run (one set of workers) for the HTML pages and the feeds
+    pages = render_pages([*html_pages, *feeds], env, writer, fingerprints, stored, progress)
+    html_paths = [page.path for page in html_pages]
     writer.write(
         "404.html",
         env.get_template("404.html")
         .render(page_path="/404.html", title="페이지를 찾을 수 없습니다", feed="/feed.xml")
         .encode("utf-8"),
     )
-    feeds = write_outputs(feed_outputs(site), writer, fingerprints, stored)
     writer.write("sitemap.xml", sitemap(config, html_paths))
     writer.write(
         "robots.txt",
@@ -424,8 +405,8 @@ def render_site(
         report.written,
         report.unchanged,
         report.removed,
-        rendered=pages.rendered + feeds.rendered,
-        skipped=pages.skipped + feeds.skipped,
+        rendered=pages.rendered,
+        skipped=pages.skipped,
         workers=pages.workers,
     )
 

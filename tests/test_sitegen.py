@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -146,6 +147,25 @@ def test_feeds_are_valid_atom_with_kst_dates(store, taxonomy, root, tmp_path):
         assert feed.entries[0].published.endswith("+09:00")
     titles = [e.title for e in feedparser.parse((out / "feed.xml").read_bytes()).entries]
     assert any("<script>" in t for t in titles)  # text, escaped in the XML, intact for readers
+    feeds = sorted(out.rglob("feed.xml"))
+    assert len(feeds) > 5
+    for path in feeds:  # strictly well-formed (feedparser alone forgives a lot)
+        root_element = ElementTree.parse(path).getroot()
+        assert root_element.tag == "{http://www.w3.org/2005/Atom}feed", path
+
+
+def test_feed_drops_characters_xml_forbids(store, taxonomy, root, tmp_path):
+    store.conn.execute(
+        "UPDATE articles SET title = ? WHERE url = 'https://news.example.kr/ai/21'",
+        ("제어\x01문자 ]]> & \ufffe 제목",),
+    )
+    out = tmp_path / "public"
+    _render(store, taxonomy, root, out)
+    data = (out / "feed.xml").read_bytes()
+    titles = [
+        e.findtext("{http://www.w3.org/2005/Atom}title") for e in ElementTree.fromstring(data)
+    ]
+    assert "제어문자 ]]> &  제목" in titles
 
 
 def test_sitemap_lists_every_page_with_absolute_urls(store, taxonomy, root, tmp_path):
