@@ -810,7 +810,9 @@ def export_cmd(paths: Paths, file: Path) -> None:
 
 
 @cli.command("eval")
-@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "labels", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--texts",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -826,7 +828,11 @@ def export_cmd(paths: Paths, file: Path) -> None:
 )
 @click.pass_obj
 def eval_cmd(
-    paths: Paths, labels: Path, texts: Path | None, as_json: bool, relevance_labels: bool
+    paths: Paths,
+    labels: tuple[Path, ...],
+    texts: Path | None,
+    as_json: bool,
+    relevance_labels: bool,
 ) -> None:
     """Score the tagger against hand labels (JSON Lines, the seed_labels.jsonl format).
 
@@ -837,18 +843,21 @@ def eval_cmd(
     With relevance labels (each record has `relevant`, as tests/fixtures/relevance/
     articles.jsonl): precision and recall of the relevance filter at the default threshold, on
     the TRAIN split (which fitted the weights), the held-out TEST split and all, then every
-    false positive and miss.
+    false positive and miss. Several relevance files may be given (articles.jsonl fresh.jsonl):
+    ids other than rel_NNN form held-out splits named by their prefix (fresh_012: "fresh").
     """
     from nlp.evaluate import evaluate, format_report, predicted_from_tags
     from nlp.labels import LabelError, load_labels
     from nlp.pipeline import open_pipeline
     from nlp.relevance_eval import has_relevance_labels
 
-    if relevance_labels or has_relevance_labels(labels):
+    if relevance_labels or all(has_relevance_labels(path) for path in labels):
         eval_relevance(paths, labels, as_json)
         return
+    if len(labels) > 1:
+        raise click.UsageError("tagger labels: give one LABELS file (several only for relevance)")
     try:
-        articles = load_labels(labels, texts)
+        articles = load_labels(labels[0], texts)
     except LabelError as exc:
         raise click.ClickException(str(exc)) from exc
     config = _site_config(paths)
@@ -871,8 +880,10 @@ def eval_cmd(
         click.echo(format_report(result))
 
 
-def eval_relevance(paths: Paths, labels: Path, as_json: bool) -> None:
-    """`eval` for a relevance corpus: the filter's precision and recall per split."""
+def eval_relevance(paths: Paths, labels: tuple[Path, ...], as_json: bool) -> None:
+    """`eval` for relevance corpora: the filter's precision and recall per split."""
+    from collections import Counter
+
     from nlp.labels import LabelError
     from nlp.pipeline import open_pipeline
     from nlp.relevance_eval import (
@@ -884,7 +895,11 @@ def eval_relevance(paths: Paths, labels: Path, as_json: bool) -> None:
     from nlp.relevance_stage import open_scorer
 
     try:
-        corpus = load_relevance_labels(labels)
+        corpus = [label for path in labels for label in load_relevance_labels(path)]
+        counts = Counter(label.id for label in corpus)
+        duplicates = sorted(ident for ident, count in counts.items() if count > 1)
+        if duplicates:
+            raise LabelError(f"ids in more than one labels file: {', '.join(duplicates[:5])}")
     except LabelError as exc:
         raise click.ClickException(str(exc)) from exc
     pipeline = open_pipeline(paths.taxonomy, cache_dir=paths.cache / "analyzer")

@@ -2,8 +2,11 @@
 
 Labels are JSON Lines with `id`, `title`, `text` and `relevant` (true/false), optionally
 `category`, `source_kind` and `note` (tests/fixtures/relevance/articles.jsonl, whose README
-is the labelling guideline). The split is by id: `split_of(id)` hashes it, so an article stays
-in its split whatever else is added; weights and the threshold are fitted on TRAIN only.
+is the labelling guideline). The split is by id: `split_of(id)` hashes the fitting corpus's
+ids (`rel_NNN`), so an article stays in its split whatever else is added; weights and the
+threshold are fitted on TRAIN only. Articles of other labelled sets (`fresh_NNN` in
+fresh.jsonl, `fresh2_NNN` …) were written after the model and are never used for fitting:
+their split is their id's prefix ("fresh", "fresh2"), reported beside train and test.
 
 Fitting is an L2-regularised logistic regression (Newton's method, numpy): a dozen features,
 so it converges in a few steps and every weight can be read and explained.
@@ -45,8 +48,16 @@ class RelevanceLabel:
         return split_of(self.id)
 
 
+CORPUS_PREFIX = "rel_"  # ids of the fitting corpus (articles.jsonl); others are held out
+
+
 def split_of(ident: str, test_share: float = TEST_SHARE) -> str:
-    """ "train" or "test", fixed by the id's SHA-1 (about `test_share` of ids are test)."""
+    """ "train" or "test" for the fitting corpus, fixed by the id's SHA-1 (about `test_share`
+    of ids are test); for any other id, its prefix before the last "_" ("fresh_012" ->
+    "fresh"), a held-out set of its own."""
+    if not ident.startswith(CORPUS_PREFIX):
+        prefix, _, _ = ident.rpartition("_")
+        return prefix or ident
     bucket = int(hashlib.sha1(ident.encode("utf-8")).hexdigest()[:8], 16) / 2**32
     return "test" if bucket >= 1 - test_share else "train"
 
@@ -277,20 +288,19 @@ class RelevanceEvaluation:
 
 
 def evaluate_relevance(scored: Sequence[Scored], threshold: float) -> RelevanceEvaluation:
-    """Counts for train, test and all, at `threshold`; errors sorted by split and id."""
+    """Counts per split present (train, test, then held-out sets such as fresh) and for all,
+    at `threshold`; errors sorted with the held-out splits first, then by id."""
     result = RelevanceEvaluation(threshold)
-    for name, keep in (
-        ("train", lambda s: s.label.split == "train"),
-        ("test", lambda s: s.label.split == "test"),
-        ("all", lambda s: True),
-    ):
-        chosen = [s for s in scored if keep(s)]
+    present = {s.label.split for s in scored}
+    names = [n for n in ("train", "test") if n in present] + sorted(present - {"train", "test"})
+    for name in [*names, "all"]:
+        chosen = [s for s in scored if name in ("all", s.label.split)]
         result.splits[name] = Counts.of(
             [s.score >= threshold for s in chosen], [s.label.relevant for s in chosen]
         )
     result.errors = sorted(
         (s for s in scored if (s.score >= threshold) != s.label.relevant),
-        key=lambda s: (s.label.split != "test", s.label.id),
+        key=lambda s: (s.label.split == "train", s.label.split, s.label.id),
     )
     return result
 
@@ -299,7 +309,7 @@ def format_evaluation(result: RelevanceEvaluation) -> str:
     """The table `build.py eval` prints for a relevance corpus."""
     lines = [
         f"relevance filter at threshold {result.threshold:.3f} "
-        "(weights fitted on train only; test is held out)",
+        "(weights fitted on train only; test and fresh sets are held out)",
         f"{'split':<6} {'articles':>8} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4} "
         f"{'precision':>9} {'recall':>7} {'f1':>6}",
     ]
@@ -314,7 +324,7 @@ def format_evaluation(result: RelevanceEvaluation) -> str:
     for e in result.errors:
         kind = "false-positive" if not e.label.relevant else "miss"
         lines.append(
-            f"  {e.label.split:<5} {e.label.id:<9} {kind:<14} {e.score:.3f}  "
+            f"  {e.label.split:<6} {e.label.id:<10} {kind:<14} {e.score:.3f}  "
             f"[{e.label.category}] {e.label.title}"
         )
     return "\n".join(lines)
