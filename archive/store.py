@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+import orjson
 
 from archive.records import KST, Article, Evidence, Failure, FetchState, Tag, article_id
 from archive.relevance import Relevance
@@ -63,19 +65,25 @@ def _article_values(article: Article) -> dict[str, object]:
     }
 
 
-def _evidence_json(evidence: Iterable[Evidence]) -> str:
-    items = [
-        {
-            "field": e.field,
-            "sentence": e.sentence,
-            "start": e.start,
-            "end": e.end,
-            "surface": e.surface,
-            "rule": e.rule,
-        }
-        for e in evidence
-    ]  # not dataclasses.asdict: it deep-copies, and this runs for every tag of every article
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+def _evidence_json(evidence: Sequence[Evidence]) -> str:
+    """[{"field", "sentence", "start", "end", "surface", "rule"}, ...]: orjson writes the
+    dataclasses' fields in order, byte for byte what `json.dumps(..., ensure_ascii=False,
+    separators=(",", ":"))` writes, twice as fast (this runs for every tag of every article)."""
+    try:
+        return orjson.dumps(evidence).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate, which orjson refuses and json keeps
+        items = [
+            {
+                "field": e.field,
+                "sentence": e.sentence,
+                "start": e.start,
+                "end": e.end,
+                "surface": e.surface,
+                "rule": e.rule,
+            }
+            for e in evidence
+        ]
+        return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
 
 
 # A tag as stored: (kind, key, score, is_primary, evidence JSON).

@@ -67,6 +67,9 @@ class Gazetteer:
             self._automaton.make_automaton()
         self._last: tuple[str | None, list[tuple[int, str, tuple[Entry, ...]]]] = (None, [])
 
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_last": (None, [])}  # not the last text's matches
+
     def find(self, text: str) -> list[Match]:
         """All occurrences of every surface (overlapping), in text order."""
         matches: list[Match] = []

@@ -84,8 +84,12 @@ class KeywordMatcher:
             self._automaton.add_word(folded, tuple(values))
         self._empty = not by_folded
         self._last: tuple[str | None, list[tuple[int, int, str, _Pattern]]] = (None, [])
+        self._reprs: dict[_Pattern, str] = {}  # for signature_repr
         if not self._empty:
             self._automaton.make_automaton()
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_last": (None, []), "_reprs": {}}  # caches stay behind
 
     def find(self, doc: Document) -> tuple[list[KeywordHit], list[KeywordMiss]]:
         """Keyword hits that count, and the occurrences that do not (with the reason)."""
@@ -137,6 +141,19 @@ class KeywordMatcher:
             (start, end, p.keyword, p.labels, p.negative)
             for start, end, _, p in self._occurrences(text)
         ]
+
+    def signature_repr(self, text: str) -> str:
+        """`repr(self.signature(text))`, built from each pattern's repr made once."""
+        if self._empty:
+            return "[]"
+        reprs = self._reprs
+        items = []
+        for start, end, _, pattern in self._occurrences(text):
+            tail = reprs.get(pattern)
+            if tail is None:
+                tail = reprs[pattern] = repr((pattern.keyword, pattern.labels, pattern.negative))
+            items.append(f"({start}, {end}, {tail[1:]}")
+        return f"[{', '.join(items)}]"
 
     def _cancelled(
         self, doc: Document, hit: KeywordHit, negatives: list[tuple[int, int, _Pattern]]

@@ -224,17 +224,22 @@ class Tagger:
         self.candidates = candidates
         self._reprs: dict[int, str] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled for worker processes without the repr cache: it is keyed by object ids."""
+        return {**self.__dict__, "_reprs": {}}
+
     def input_digest(self, text: str, content: str) -> str:
         """A digest of everything the tagger reads from the taxonomy for this text (the names and
         keywords found in it, with their meanings) plus the text's content hash and the rules'
         version: when it is unchanged, so are the tags and candidates."""
-        digest = hashlib.sha1(f"{TAGGER_VERSION}|{content}".encode())
+        parts = [f"{TAGGER_VERSION}|{content}"]  # hashed as one string: one update, same digest
+        entries_repr = self._entries_repr
         for end, surface, entries in self.gazetteer.signature(text):
-            digest.update(f"|{end},{surface}".encode())
-            digest.update(self._entries_repr(entries).encode())
+            parts.append(f"|{end},{surface}")
+            parts.append(entries_repr(entries))
         if self.topics is not None:
-            digest.update(repr(self.topics.signature(text)).encode())
-        return digest.hexdigest()
+            parts.append(self.topics.signature_repr(text))
+        return hashlib.sha1("".join(parts).encode()).hexdigest()
 
     def _entries_repr(self, entries: tuple[Entry, ...]) -> str:
         key = id(entries)  # the gazetteer's own tuples, alive as long as it is
