@@ -115,7 +115,8 @@ def _sources(path: Path, base: str | None = None):
 
 # -- stages ---------------------------------------------------------------------------------
 def run_collect(paths: Paths, store: Store, sources: list, run_id: int | None = None) -> dict:
-    from scraper import collect, load_scraper_settings, make_fetcher
+    from scraper.collect import collect
+    from scraper.settings import load_scraper_settings, make_fetcher
 
     config = _site_config(paths)
     settings = load_scraper_settings(paths.content / "site.toml")
@@ -195,7 +196,7 @@ def run_render(
     relevance = _relevance_filter(store, sources or [])
     report = render_site(
         store,
-        cached_taxonomy(paths.taxonomy),  # reused by the live preview while unchanged
+        cached_taxonomy(paths.taxonomy, content_cache(paths)),  # .cache/content, and in-process
         config,
         paths.templates,
         paths.public,
@@ -999,25 +1000,48 @@ def sources_export_cmd(ctx: click.Context, opml_file: Path) -> None:
 
 
 # -- editors (issue 6): check, curate, candidates, taxonomy, review, live preview -------------
-def content_problems(paths: Paths) -> list:
-    """Every problem `build.py check` reports for paths.content (errors and warnings)."""
-    from archive.checks import check_content
-    from archive.relevance import load_ai_vocabulary
-    from scraper import load_scraper_settings, load_sources
-    from sitegen.config import load_site_config
+# The code `content_problems` runs besides archive/: its loaders (the cache key stamps it).
+CHECK_CODE = (ROOT / "build.py", ROOT / "scraper", ROOT / "sitegen")
+
+
+def content_cache(paths: Paths):
+    """Where results computed from content/ are kept between runs (.cache/content/)."""
+    from archive.content_cache import DigestCache
+
+    return DigestCache(paths.cache / "content")
+
+
+def content_problems(paths: Paths, fresh: bool = False) -> list:
+    """Every problem `build.py check` reports for paths.content (errors and warnings); the
+    verdict of the last check without errors is reused while content/ and the checking code
+    are unchanged, unless `fresh`."""
+    from archive.checks import check_content, check_content_cached
 
     def site_toml(path: Path) -> None:
+        from scraper.settings import load_scraper_settings
+        from sitegen.config import load_site_config
+
         load_site_config(path)
         load_scraper_settings(path)
 
-    return check_content(
-        paths.content,
-        {
-            "site.toml": site_toml,
-            "sources.toml": lambda p: load_sources(p, base="http://x"),
-            "taxonomy/topics.toml": load_ai_vocabulary,  # the relevance score's [ai] lists
-        },
-    )
+    def sources_toml(path: Path) -> None:
+        from scraper.sources import load_sources
+
+        load_sources(path, base="http://x")
+
+    def topics_toml(path: Path) -> None:  # the relevance score's [ai] lists
+        from archive.relevance import load_ai_vocabulary
+
+        load_ai_vocabulary(path)
+
+    loaders = {
+        "site.toml": site_toml,
+        "sources.toml": sources_toml,
+        "taxonomy/topics.toml": topics_toml,
+    }
+    if fresh:
+        return check_content(paths.content, loaders)
+    return check_content_cached(paths.content, loaders, content_cache(paths), CHECK_CODE)
 
 
 def require_valid_content(paths: Paths) -> None:
@@ -1059,15 +1083,24 @@ def _command_prefix(paths: Paths) -> str:
 
 
 @cli.command("check")
+@click.option(
+    "--no-cache",
+    "fresh",
+    is_flag=True,
+    help="Check every file even if nothing changed since the last check without errors.",
+)
 @click.pass_obj
-def check_cmd(paths: Paths) -> None:
+def check_cmd(paths: Paths, fresh: bool) -> None:
     """Validate everything under content/ and print `file:line: message (hint)`.
 
     TOML syntax, unknown keys, unknown tag keys in curation.toml, aliases shared by two
     companies, slugs that collide, pages' front matter, sources without URLs. Exit code 1 when
     there is an error (warnings alone exit 0); `render` and `update` run this first.
+
+    A verdict without errors is kept in .cache/content/ and reused (warnings included) while
+    no file under content/ and none of the checking code changed; errors are checked anew.
     """
-    problems = content_problems(paths)
+    problems = content_problems(paths, fresh)
     for problem in problems:
         click.echo(problem.format(Path.cwd()))
     errors = sum(p.is_error for p in problems)
