@@ -23,7 +23,6 @@ Processes and threads:
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import re
 import shlex
@@ -231,6 +230,8 @@ def _konlpy_komoran(userdic: Path | None) -> Any:
 
 def _komoran_id() -> str:
     """Identify the Komoran backend by the KoNLPy version that bundles its jar and model."""
+    import importlib.metadata  # here: the render imports this module for its records only
+
     return f"komoran-3.0/konlpy-{importlib.metadata.version('konlpy')}"
 
 

@@ -24,7 +24,6 @@ identity, format revision); they are written to a temporary file and renamed int
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import logging
 import os
 import re
@@ -137,6 +136,8 @@ def mecab_dictionary_id() -> str:
 
 def _dist_version(name: str) -> str:
     """Installed version of a distribution, or "unknown"."""
+    import importlib.metadata  # here, not at the top: commands that never start an analyzer
+
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
@@ -158,6 +159,8 @@ def find_libmecab() -> Path:
 
 def _libmecab_candidates() -> list[Path]:
     """Possible libmecab paths: wheel RECORD, libraries loaded by _MeCab, files near the package."""
+    import importlib.metadata
+
     found: list[Path] = []
     try:
         files = importlib.metadata.files("mecab-ko") or []
