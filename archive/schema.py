@@ -121,4 +121,13 @@ MIGRATIONS: tuple[str, ...] = (
         digest TEXT NOT NULL
     );
     """,
+    # 6 (tagger): a digest of each article's automatic tag rows (kind, key, score, primary,
+    # evidence), so that a full re-tag tells unchanged tags from one short string instead of
+    # reading every row's evidence back; written with the rows (see Store._replace_tags)
+    """
+    CREATE TABLE tag_digests (
+        article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        digest TEXT NOT NULL
+    );
+    """,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -93,6 +94,15 @@ TagRow = tuple[str, str, float, int, str]
 def tag_rows(tags: Iterable[Tag]) -> list[TagRow]:
     """Tags encoded for the tags table (cheap to send between processes)."""
     return [(t.kind, t.key, t.score, int(t.primary), _evidence_json(t.evidence)) for t in tags]
+
+
+def _rows_digest(rows: list[TagRow]) -> str:
+    """A digest of an article's tag rows, sorted (what `_tag_rows_of` would read back)."""
+    try:
+        encoded = orjson.dumps(rows)
+    except orjson.JSONEncodeError:  # a lone surrogate: json escapes it
+        encoded = json.dumps(rows).encode()
+    return hashlib.sha1(encoded).hexdigest()
 
 
 def _evidence_from(raw: str) -> tuple[Evidence, ...]:
@@ -327,14 +337,29 @@ class Store:
                 analyses,
             )
             batch = list(batch)
-            stored = self._tag_rows_of(conn, [article for article, _ in batch], origin)
+            articles = [article for article, _ in batch]
+            digests = self._tag_digests_of(conn, articles) if origin == "auto" else {}
+            # Rows are read back only where no digest says what is stored (other origins, or
+            # tags written before schema v6).
+            stored = self._tag_rows_of(conn, [a for a in articles if a not in digests], origin)
+            same: list[tuple[str, str]] = []
             for article, rows in batch:
-                if sorted(rows) == stored.get(article, []):  # unchanged: only the version moves
-                    conn.execute(
-                        "UPDATE articles SET tagged_with = ? WHERE id = ?", (tagged_with, article)
-                    )
+                ordered = sorted(rows)
+                digest = _rows_digest(ordered) if origin == "auto" else ""
+                if article in digests:
+                    unchanged_rows = digest == digests[article]
+                else:
+                    unchanged_rows = ordered == stored.get(article, [])
+                    if unchanged_rows and digest:
+                        conn.execute(
+                            "INSERT OR REPLACE INTO tag_digests (article_id, digest) VALUES (?, ?)",
+                            (article, digest),
+                        )
+                if unchanged_rows:  # only the version moves
+                    same.append((tagged_with, article))
                     continue
-                self._replace_tags(conn, article, rows, tagged_with, origin)
+                self._replace_tags(conn, article, rows, tagged_with, origin, digest)
+            conn.executemany("UPDATE articles SET tagged_with = ? WHERE id = ?", same)
             conn.executemany(
                 "UPDATE articles SET tagged_with = ? WHERE id = ?",
                 [(tagged_with, article) for article in unchanged],
@@ -372,9 +397,34 @@ class Store:
         return found
 
     @staticmethod
+    def _tag_digests_of(conn: sqlite3.Connection, articles: list[str]) -> dict[str, str]:
+        """The digests of many articles' stored automatic tag rows (see `_rows_digest`)."""
+        found: dict[str, str] = {}
+        for first in range(0, len(articles), 500):
+            chunk = articles[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT article_id, digest FROM tag_digests WHERE article_id IN ({marks})", chunk
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
+    @staticmethod
     def _replace_tags(
-        conn: sqlite3.Connection, article: str, rows: list[TagRow], tagged_with: str, origin: str
+        conn: sqlite3.Connection,
+        article: str,
+        rows: list[TagRow],
+        tagged_with: str,
+        origin: str,
+        digest: str = "",
     ) -> None:
+        """Write an article's rows of one origin; for automatic tags also the digest of the
+        rows sorted (`digest`, if already made), which every writer of them must keep in step."""
+        if origin == "auto":
+            conn.execute(
+                "INSERT OR REPLACE INTO tag_digests (article_id, digest) VALUES (?, ?)",
+                (article, digest or _rows_digest(sorted(rows))),
+            )
         conn.execute("DELETE FROM tags WHERE article_id = ? AND origin = ?", (article, origin))
         conn.executemany(
             """INSERT INTO tags (article_id, kind, key, score, origin, is_primary, evidence)

@@ -132,3 +132,32 @@ def test_taxonomy_change_retags_from_the_cache_without_analysing(root, articles,
         assert tag_archive(store, second, workers=1).tagged == 0  # and nothing is stale
         forced = tag_archive(store, second, retag_all=True, workers=1)
         assert (forced.tagged, forced.unchanged) == (len(articles) + 1, 0)
+
+
+def test_full_retag_tells_unchanged_tags_by_their_digest(pipeline, articles, tmp_path):
+    """`--all` keeps an article's rows when the digest of its new rows matches the stored one;
+    an archive from before the digests (schema v5) compares rows once and records them."""
+    sample = articles[:6]
+    with Store.open(tmp_path / "archive.sqlite3") as store:
+        for article in sample:
+            store.save_article(article)
+        tag_archive(store, pipeline, workers=1)
+        expected = _snapshot(store)
+        digests = dict(store.conn.execute("SELECT article_id, digest FROM tag_digests"))
+        assert set(digests) == {a.id for a in sample}
+
+        store.conn.execute("DELETE FROM tag_digests")  # as migrated from schema v5
+        report = tag_archive(store, pipeline, retag_all=True, workers=1)
+        assert report.tagged == len(sample)
+        assert _snapshot(store) == expected
+        assert dict(store.conn.execute("SELECT article_id, digest FROM tag_digests")) == digests
+
+        # Rows that no longer match their digest are written anew by the next full re-tag.
+        victim = sample[0].id
+        store.conn.execute(
+            "UPDATE tag_digests SET digest = 'stale' WHERE article_id = ?", (victim,)
+        )
+        store.conn.execute("UPDATE tags SET score = 0.01 WHERE article_id = ?", (victim,))
+        tag_archive(store, pipeline, retag_all=True, workers=1)
+        assert _snapshot(store) == expected
+        assert dict(store.conn.execute("SELECT article_id, digest FROM tag_digests")) == digests
