@@ -139,7 +139,9 @@ def run_tag(
     from nlp.pipeline import open_pipeline, tag_archive
 
     started = time.perf_counter()
-    pipeline = open_pipeline(paths.taxonomy, cache_dir=paths.cache / "analyzer")
+    pipeline = open_pipeline(
+        paths.taxonomy, cache_dir=paths.cache / "analyzer", taxonomy_cache=content_cache(paths)
+    )
     log.info("analyzer %s ready in %.2fs", pipeline.analyzer.version, time.perf_counter() - started)
     report = tag_archive(
         store, pipeline, retag_all=retag_all, workers=workers, progress=_progress("tag")
@@ -215,7 +217,7 @@ def run_render(
         paths.public,
     )
     result = report.as_dict()
-    result["sources"] = relevance.counts(store.articles(), curation)  # collected vs published
+    result["sources"] = relevance.counts(store.article_refs(), curation)  # collected, published
     if search:  # Pagefind indexes the written pages into public/pagefind/
         result["search"] = build_search_index(paths.public, ROOT / "node_modules").as_dict()
     return result
@@ -1226,7 +1228,9 @@ def curate_cmd(
         target.append(change[1:])
     path = paths.content / "curation.toml"
     try:
-        vocabulary = TagVocabulary.of(cached_taxonomy(paths.taxonomy), topic_names(paths.taxonomy))
+        vocabulary = TagVocabulary.of(
+            cached_taxonomy(paths.taxonomy, content_cache(paths)), topic_names(paths.taxonomy)
+        )
         with Store.open(paths.archive) as store:
             found = find_article(store, article)
         notes: list[str] = []
@@ -1477,7 +1481,7 @@ def review_cmd(paths: Paths, port: int, serve: bool, out: Path | None, limit: in
         articles,
         tags,
         curation,
-        cached_taxonomy(paths.taxonomy),
+        cached_taxonomy(paths.taxonomy, content_cache(paths)),
         config,
         names,
         prefix,
@@ -1579,7 +1583,9 @@ def explain_cmd(paths: Paths, article: str, as_json: bool) -> None:
                 f"{paths.archive}: no article with id, id prefix or URL {article!r} "
                 "(ids are on each article page and in `build.py export`)"
             )
-        pipeline = open_pipeline(paths.taxonomy, cache_dir=paths.cache / "analyzer")
+        pipeline = open_pipeline(
+            paths.taxonomy, cache_dir=paths.cache / "analyzer", taxonomy_cache=content_cache(paths)
+        )
         morphemes = pipeline.morphemes(doc_text(found.title, found.text), store)
         result = pipeline.tagger.tag(Document.build(found.title, found.text, morphemes))
         stored = store.tags(found.id).get(found.id, [])

@@ -33,7 +33,11 @@ VOCABULARY_LISTS: dict[str, str] = {
     "sentence describe machine learning",
     "applied": "AI applications and infrastructure also found in other stories (로봇, 드론, GPU …)",
     "commerce": "words of sales and ads (할인, 특가, 사전예약 …): 'AI 세탁기 30% 할인' is an ad",
-    "other": "words of stories about something else (선거, 검거, 축제, 코스피 …)",
+    "other": "words of stories about something else (선거, 검거, 축제, 날씨 …)",
+    "market": "words of stock-market stories (코스피, 종목, 주가, 테마주 …): 'AI 반도체주 "
+    "강세' is a market wrap",
+    "culture": "words of fiction, film, arts and reviews (소설, 영화, 개봉, 전시, 작가 …): a "
+    "novel about an AI robot is culture",
     "avian": "avian influenza (조류인플루엔자, 고병원성, 살처분 …): one anywhere makes every "
     "'AI' of the article bird flu",
     "avian_context": "farm words (방역, 농장, 오리 …): 'AI' in the same sentence is bird flu",
@@ -56,6 +60,8 @@ class AiVocabulary:
     applied: tuple[str, ...] = ()
     commerce: tuple[str, ...] = ()
     other: tuple[str, ...] = ()
+    market: tuple[str, ...] = ()
+    culture: tuple[str, ...] = ()
     avian: tuple[str, ...] = ()
     avian_context: tuple[str, ...] = ()
     not_ai: tuple[str, ...] = ()
@@ -112,7 +118,8 @@ def load_ai_vocabulary(path: Path | str) -> AiVocabulary:
 class RelevanceEvidence:
     """A word the score read: what it counts for, where it is, and why it counts or not."""
 
-    kind: str  # term | ml | applied | commerce | other | ai_company | topic | cancelled
+    kind: str  # term | ml | applied | commerce | other | market | culture | ai_company | topic
+    # | cancelled
     surface: str
     field: str  # title | lead | body
     sentence: str
@@ -221,6 +228,15 @@ class Verdict:
         return abs(self.score - self.threshold)
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """What the filter's per-source counts need of an article: its id and source (reading
+    these two columns of 10,000 articles takes milliseconds, whole articles half a second)."""
+
+    id: str
+    source: str
+
+
 @dataclass(frozen=True)
 class RelevanceFilter:
     """The stored scores, the sources' policies and the default threshold: decides, per article,
@@ -233,7 +249,7 @@ class RelevanceFilter:
     def policy(self, source: str) -> SourcePolicy:
         return self.policies.get(source, SourcePolicy())
 
-    def verdict(self, article: Article, decision: Decision | None = None) -> Verdict:
+    def verdict(self, article: Article | ArticleRef, decision: Decision | None = None) -> Verdict:
         score = self.scores.get(article.id)
         policy = self.policy(article.source)
         threshold = self.threshold if policy.threshold is None else policy.threshold
@@ -266,7 +282,7 @@ class RelevanceFilter:
         return kept
 
     def counts(
-        self, articles: Iterable[Article], curation: Curation | None = None
+        self, articles: Iterable[Article | ArticleRef], curation: Curation | None = None
     ) -> dict[str, dict[str, int]]:
         """Per source: articles collected (in the archive) and published, and why the others
         are not (below the threshold, not scored yet, excluded or hidden by editors)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 
 from archive.records import KST, Article, Evidence, Failure, FetchState, Tag, article_id
-from archive.relevance import Relevance
+from archive.relevance import ArticleRef, Relevance
 from archive.schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -269,6 +269,12 @@ class Store:
         )
         for row in cursor:
             yield self._article(row)
+
+    def article_refs(self) -> list[ArticleRef]:
+        """Every article's id and source, in table order: what per-source counts need, without
+        the texts."""
+        rows = self.conn.execute("SELECT id, source FROM articles").fetchall()
+        return [ArticleRef(row[0], row[1]) for row in rows]
 
     def tagged_with(self, article: str) -> str:
         """The tagger version behind an article's automatic tags ('' if never tagged)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 
+from archive.content_cache import DigestCache
 from archive.records import Article, content_hash
 from archive.store import Store
 from archive.taxonomy import Taxonomy, load_taxonomy
@@ -68,10 +69,14 @@ class Pipeline:
 
 
 def open_pipeline(
-    taxonomy_dir: Path | str, backend: str = "mecab", cache_dir: Path | None = None
+    taxonomy_dir: Path | str,
+    backend: str = "mecab",
+    cache_dir: Path | None = None,
+    taxonomy_cache: DigestCache | None = None,
 ) -> Pipeline:
-    """Load the taxonomy, build the gazetteer and start the analyzer with its user dictionary."""
-    taxonomy = load_taxonomy(taxonomy_dir)
+    """Load the taxonomy (from `taxonomy_cache` while its files are unchanged), build the
+    gazetteer and start the analyzer with its user dictionary (analyses cached in `cache_dir`)."""
+    taxonomy = load_taxonomy(taxonomy_dir, taxonomy_cache)
     gazetteer = build_gazetteer(taxonomy)
     analyzer = open_analyzer(backend, user_words=gazetteer.words(), cache_dir=cache_dir)
     tagger = Tagger(

@@ -1,6 +1,7 @@
-"""The cached verdict of `build.py check` and the cached taxonomy (issue 9: the fixed cost of
-every command): a hit skips the work and gives the same result, any edit invalidates it, a
-failing check is never stored, a broken cache file is a miss."""
+"""The fixed cost of every command (issue 9). The cached verdict of `build.py check` and the
+cached taxonomy: a hit skips the work and gives the same result, any edit invalidates it, a
+failing check is never stored, a broken cache file is a miss. Commands import only what they
+use; the render's per-source counts read ids and sources, not whole articles."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ import pytest
 
 from archive.checks import check_content, check_content_cached
 from archive.content_cache import DigestCache
+from archive.curation import Curation, Decision
+from archive.records import Article
+from archive.relevance import RelevanceFilter, SourcePolicy
+from archive.store import Store
 from archive.taxonomy import load_taxonomy
 from tests.conftest import ROOT, run_build
 
@@ -187,3 +192,21 @@ def test_scraper_names_still_resolve():
     assert set(scraper.__all__) <= set(dir(scraper))
     with pytest.raises(AttributeError):
         scraper.no_such_name  # noqa: B018
+
+
+def test_per_source_counts_from_refs_equal_counts_from_whole_articles(tmp_path):
+    with Store.open(tmp_path / "archive.sqlite3") as store:
+        for n, source in enumerate(["g", "g", "g", "all", "h"]):
+            store.save_article(
+                Article(
+                    url=f"https://news.example.kr/{n}", title=f"{n}", text="본문", source=source
+                )
+            )
+        articles = list(store.articles())
+        refs = store.article_refs()
+        assert sorted((a.id, a.source) for a in articles) == sorted((r.id, r.source) for r in refs)
+        scores = {articles[0].id: 0.9, articles[1].id: 0.1}
+        curation = Curation({articles[2].id: Decision(articles[2].id, hide=True)})
+        gate = RelevanceFilter(scores, {"all": SourcePolicy(keep_all=True)}, 0.5)
+        assert gate.counts(refs, curation) == gate.counts(articles, curation)
+        assert gate.counts(refs)["g"]["collected"] == 3
