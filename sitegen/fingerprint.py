@@ -225,12 +225,17 @@ class TemplateDigests:
 
 
 def globals_digest(env: Environment, fingerprinter: Fingerprinter) -> bytes:
-    """Digest of the template globals that are data (the site config…); functions are code."""
+    """Digest of the template globals that are data (the site config…); functions are code,
+    except the templates a function renders (its `templates` attribute, e.g. a fragment cache),
+    which count with everything they include."""
     h = _blake(b"globals")
+    templates = TemplateDigests(env)
     for name in sorted(env.globals):
         value = env.globals[name]
         if callable(value):
             h.update(name.encode() + b"=callable")
+            for template in getattr(value, "templates", ()):
+                h.update(templates.digest(template))
             continue
         h.update(name.encode() + b"=")
         try:

@@ -22,6 +22,7 @@ from sitegen.config import SiteConfig
 from sitegen.dates import month_label
 from sitegen.feeds import FEED_TEMPLATE, feed_context, sitemap, xml_escape
 from sitegen.fingerprint import FingerprintFile, PageFingerprints, site_inputs
+from sitegen.fragments import ARTICLE_ITEM, FragmentCache
 from sitegen.incremental import render_pages, unchanged_site
 from sitegen.map import map_legend, province_breaks, province_map
 from sitegen.model import (
@@ -69,6 +70,7 @@ def make_environment(templates: Path, config: SiteConfig) -> Environment:
         chart_table=chart_table,
     )
     env.filters["xml"] = xml_escape
+    env.globals["article_item"] = FragmentCache(env, ARTICLE_ITEM)
     return env
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
@@ -29,15 +30,50 @@ class Writer:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir.resolve()
         self.report = WriteReport()
+        self._folders: dict[str, Path] = {}  # checked folder (relative) → its resolved path
+        self._made: set[Path] = set()  # folders known to exist
 
     def target(self, relative: str) -> Path:
+        """The file `relative` names, refused unless it lies inside the output folder (after
+        following symlinks). Each folder is resolved once per writer, then only the file's name
+        is checked: a site writes thousands of files into a few hundred folders."""
         if "\0" in relative:
             raise OutputError(f"refusing a path with a NUL byte: {relative!r}")
+        folder, _, name = relative.rpartition("/")
+        if name in ("", ".", "..") or relative.startswith("/"):
+            return self._resolved(relative)
+        parent = self._folder(folder)
+        try:
+            os.fsencode(name)
+        except UnicodeError as exc:  # lone surrogates
+            raise OutputError(f"refusing a path the file system cannot hold: {relative!r}") from exc
+        path = parent / name
+        if os.path.islink(path):  # a link in place of a file: where it leads must be inside too
+            return self._resolved(relative)
+        return path
+
+    def _folder(self, relative: str) -> Path:
+        """A folder under the output, resolved: from its checked parent when its own name is
+        plain and not a symlink (one lstat), else in full."""
+        if not relative:
+            return self.out_dir
+        found = self._folders.get(relative)
+        if found is None:
+            head, _, name = relative.rpartition("/")
+            candidate = self._folder(head) / name if name not in ("", ".", "..") else None
+            if candidate is None or os.path.islink(candidate):
+                found = self._resolved(relative, folder=True)
+            else:
+                found = candidate
+            self._folders[relative] = found
+        return found
+
+    def _resolved(self, relative: str, folder: bool = False) -> Path:
         try:
             path = (self.out_dir / relative).resolve()
         except (OSError, UnicodeError, ValueError) as exc:  # lone surrogates, names too long
             raise OutputError(f"refusing a path the file system cannot hold: {relative!r}") from exc
-        if not path.is_relative_to(self.out_dir) or path == self.out_dir:
+        if not path.is_relative_to(self.out_dir) or (path == self.out_dir and not folder):
             raise OutputError(f"refusing to write outside {self.out_dir}: {relative!r}")
         return path
 
@@ -48,7 +84,7 @@ class Writer:
             if path.exists() and path.read_bytes() == data:
                 self.report.unchanged += 1
                 return
-            replace_file(path, data)
+            replace_file(path, data, self._made)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         self.report.written += 1
@@ -74,10 +110,22 @@ class Writer:
         return self.report
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write a file atomically: a temp file beside it, then one rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+_TEMP_NAMES = itertools.count()
+
+
+def replace_file(path: Path, data: bytes, made: set[Path] | None = None) -> None:
+    """Write a file atomically: a temp file beside it, then one rename. `made` remembers the
+    folders already created (a render writes many files per folder)."""
+    folder = path.parent
+    if made is None or folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(folder)
+    temp = f"{folder}{os.sep}.tmp-{os.getpid()}-{next(_TEMP_NAMES)}"
+    try:  # a name no other process uses (pid) nor this one again (counter): no retry loop
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    except FileExistsError:  # left by a killed run whose pid came back
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

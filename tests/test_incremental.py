@@ -155,6 +155,11 @@ def test_template_change_re_renders_the_pages_using_it(store, taxonomy, template
     partial.write_text(partial.read_text() + "{# edited #}\n", encoding="utf-8")
     report = _render(store, taxonomy, templates, out)
     assert 0 < report.rendered < first.rendered - articles
+    item = templates / "partials" / "article_item.html"  # rendered once per article, reused
+    item.write_text(item.read_text().replace("</li>", "<!-- item --></li>"), "utf-8")
+    report = _render(store, taxonomy, templates, out)
+    assert report.rendered >= articles
+    assert "<!-- item --></li>" in (out / "index.html").read_text()
     base = templates / "base.html"  # extended by every page
     base.write_text(base.read_text().replace("</footer>", "<p>바뀜</p></footer>"), "utf-8")
     report = _render(store, taxonomy, templates, out)

@@ -222,3 +222,18 @@ def test_site_config_errors_name_the_key(tmp_path):
     path.write_text('[site]\nper_page = "many"\n')
     with pytest.raises(SiteConfigError, match="per_page"):
         load_site_config(path)
+
+
+def test_writer_checks_symlinks_below_folders_it_already_checked(tmp_path):
+    public, outside = tmp_path / "public", tmp_path / "outside"
+    (public / "a").mkdir(parents=True)
+    outside.mkdir()
+    writer = Writer(public)
+    writer.write("a/one.html", b"ok")  # the folder 'a' is now known to the writer
+    (public / "a" / "b").symlink_to(outside)
+    (public / "a" / "link.html").symlink_to(outside / "target.html")
+    for relative in ("a/b/c/index.html", "a/b/index.html", "a/link.html"):
+        with pytest.raises(OutputError, match="refusing to write outside"):
+            writer.write(relative, b"pwned")
+    assert list(outside.iterdir()) == []
+    assert (public / "a" / "one.html").read_bytes() == b"ok"
