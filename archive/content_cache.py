@@ -2,8 +2,9 @@
 cache folder under a digest of everything they were computed from.
 
 A result is stored as one pickle per kind and input folder (`<cache>/<kind>-<folder digest>.pickle`)
-holding the key it was computed under; a later run computes the key again and uses the stored
-result only when the keys are equal. Keys hash the input files' bytes (not their modification
+holding the key it was computed under (the KEEP_PER_KIND most recently written per kind are
+kept); a later run computes the key again and uses the stored result only when the keys are
+equal. Keys hash the input files' bytes (not their modification
 times, which a same-size edit within one clock tick would not change) plus the code that computes
 the result (paths, modification times and sizes of its source files, which change on every edit
 and every checkout). A missing, truncated, unreadable or stale cache file is a miss, never an
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # Bump when the layout of a cache file changes; every stored result then counts as stale.
 CACHE_FORMAT = 1
+# Results kept per kind (one per input folder: the project's content/, a test's or a bench's
+# copy); the least recently written beyond this are deleted.
+KEEP_PER_KIND = 16
 
 
 def tree_files(folder: Path) -> list[Path]:
@@ -123,3 +127,16 @@ class DigestCache:
             )
             if temp is not None:
                 Path(temp).unlink(missing_ok=True)
+            return
+        self._prune(kind)
+
+    def _prune(self, kind: str) -> None:
+        """Delete all but the KEEP_PER_KIND most recently written results of `kind`."""
+        stamped = []
+        for path in self.folder.glob(f"{kind}-*.pickle"):
+            try:
+                stamped.append((path.stat().st_mtime_ns, path))
+            except FileNotFoundError:  # removed by a concurrent run
+                continue
+        for _, path in sorted(stamped, reverse=True)[KEEP_PER_KIND:]:
+            path.unlink(missing_ok=True)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from archive.checks import check_content, check_content_cached
-from archive.content_cache import DigestCache
+from archive.content_cache import KEEP_PER_KIND, DigestCache
 from archive.curation import Curation, Decision
 from archive.records import Article
 from archive.relevance import RelevanceFilter, SourcePolicy
@@ -210,3 +211,17 @@ def test_per_source_counts_from_refs_equal_counts_from_whole_articles(tmp_path):
         gate = RelevanceFilter(scores, {"all": SourcePolicy(keep_all=True)}, 0.5)
         assert gate.counts(refs, curation) == gate.counts(articles, curation)
         assert gate.counts(refs)["g"]["collected"] == 3
+
+
+def test_the_cache_keeps_the_most_recent_results_per_kind(tmp_path):
+    cache = DigestCache(tmp_path / "cache")
+    scopes = [tmp_path / f"content-{n}" for n in range(KEEP_PER_KIND + 3)]
+    for n, scope in enumerate(scopes):
+        cache.put("check", scope, "key", [n])
+        time.sleep(0.01)  # distinct modification times
+    cache.put("taxonomy", scopes[0], "key", "other kind")
+    assert len(list((tmp_path / "cache").glob("check-*"))) == KEEP_PER_KIND
+    assert cache.get("check", scopes[0], "key") is None  # the oldest went
+    assert cache.get("check", scopes[-1], "key") == [len(scopes) - 1]
+    assert cache.get("check", scopes[-1], "another key") is None
+    assert cache.get("taxonomy", scopes[0], "key") == "other kind"
