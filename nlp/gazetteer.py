@@ -1,4 +1,5 @@
-"""Every name the tagger looks for, from the taxonomy, in one Aho-Corasick automaton."""
+"""Every name the tagger looks for, from the taxonomy, in one Aho-Corasick automaton
+(`nlp.phrases`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
-
 from archive.taxonomy import Taxonomy
+from nlp.phrases import PhraseIndex
 
 _LATIN = re.compile(r"^[A-Za-z0-9&.+\- ]+$")
 _ASCII_UPPER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -57,14 +57,11 @@ class Gazetteer:
 
     def __init__(self, entries: dict[str, list[Entry]]) -> None:
         self.entries = {surface: tuple(dict.fromkeys(found)) for surface, found in entries.items()}
-        self._automaton = ahocorasick.Automaton()
         by_folded: dict[str, list[tuple[str, tuple[Entry, ...]]]] = defaultdict(list)
         for surface, found in self.entries.items():
             by_folded[fold_case(surface)].append((surface, found))
-        for folded, values in by_folded.items():  # value: ((surface, entries), ...)
-            self._automaton.add_word(folded, tuple(values))
-        if self.entries:
-            self._automaton.make_automaton()
+        # value: ((surface, entries), ...), every surface that folds to the phrase
+        self._phrases = PhraseIndex((folded, tuple(v)) for folded, v in by_folded.items())
         self._last: tuple[str | None, list[tuple[int, str, tuple[Entry, ...]]]] = (None, [])
 
     def __getstate__(self) -> dict[str, object]:
@@ -92,7 +89,7 @@ class Gazetteer:
             return last
         found = [
             (end_index, surface, entries)
-            for end_index, values in self._automaton.iter(fold_case(text))
+            for end_index, values in self._phrases.find(fold_case(text))
             for surface, entries in values
         ]
         self._last = (text, found)

@@ -17,11 +17,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import ahocorasick
-
 from nlp.boundaries import keyword_boundary
 from nlp.document import Document
 from nlp.gazetteer import fold_case, is_latin
+from nlp.phrases import PhraseIndex
 
 NEGATIVE_REACH = 10  # characters between a negative phrase and the keyword it cancels
 
@@ -73,20 +72,16 @@ class KeywordMatcher:
             for phrase in phrases:
                 for variant in _variants(phrase):
                     patterns[variant][(phrase, True)].add(label)
-        self._automaton = ahocorasick.Automaton()
         by_folded: dict[str, list[tuple[str, _Pattern]]] = defaultdict(list)
         for variant, found in patterns.items():
             for (phrase, negative), labels in found.items():
                 by_folded[fold_case(variant)].append(
                     (variant, _Pattern(phrase, tuple(sorted(labels)), negative))
                 )
-        for folded, values in by_folded.items():
-            self._automaton.add_word(folded, tuple(values))
+        self._phrases = PhraseIndex((folded, tuple(v)) for folded, v in by_folded.items())
         self._empty = not by_folded
         self._last: tuple[str | None, list[tuple[int, int, str, _Pattern]]] = (None, [])
         self._reprs: dict[_Pattern, str] = {}  # for signature_repr
-        if not self._empty:
-            self._automaton.make_automaton()
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_last": (None, []), "_reprs": {}}  # caches stay behind
@@ -123,7 +118,7 @@ class KeywordMatcher:
         if last_text == text:
             return last
         found = []
-        for end_index, values in self._automaton.iter(fold_case(text)):
+        for end_index, values in self._phrases.find(fold_case(text)):
             for variant, pattern in values:
                 start = end_index - len(variant) + 1
                 actual = text[start : end_index + 1]
