@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from xml.etree import ElementTree as ET
 
 from markupsafe import Markup
 
@@ -17,6 +16,7 @@ from sitegen.config import SiteConfig
 from sitegen.model import ArticleView
 
 FEED_TEMPLATE = "feed.xml"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NO_ENTRIES = "2000-01-01T00:00:00+09:00"  # the `updated` of a feed without entries
 
 # Characters XML 1.0 forbids (an XML parser refuses them): one stray control in an imported
@@ -59,11 +59,11 @@ def feed_context(
 
 
 def sitemap(config: SiteConfig, paths: list[str]) -> bytes:
-    """sitemap.xml listing every HTML page."""
-    ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
-    urlset = ET.Element("urlset", xmlns=ns)
+    """sitemap.xml listing every HTML page (what ElementTree would write, a string join faster)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     for path in sorted(paths):
-        loc = ET.SubElement(ET.SubElement(urlset, "url"), "loc")
-        loc.text = config.absolute(path)
-    ET.indent(urlset)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(urlset, encoding="utf-8")
+        loc = xml_text(config.absolute(path))
+        loc = loc.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        lines.append(f"  <url>\n    <loc>{loc}</loc>\n  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines).encode("utf-8")

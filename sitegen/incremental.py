@@ -33,9 +33,12 @@ PARALLEL_MIN_JOBS = 600  # below this, starting workers costs more than it saves
 
 
 class PageLike(Protocol):
+    """A page: its URL path, template and context. The context may be a function that makes it
+    (called once, in the worker that renders the page, so the parent's serial part stays small)."""
+
     path: str
     template: str
-    context: dict[str, object]
+    context: dict[str, object] | Callable[[], dict[str, object]]
 
 
 @dataclass
@@ -79,22 +82,54 @@ def worker_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def page_context(page: PageLike) -> dict[str, object]:
+    context = page.context
+    return context() if callable(context) else context
+
+
 def render_page(env: Environment, page: PageLike) -> bytes:
-    html = env.get_template(page.template).render(page_path=page.path, **page.context)
+    html = env.get_template(page.template).render(page_path=page.path, **page_context(page))
     return html.encode("utf-8")
+
+
+class _PageJob:
+    """Fingerprints and renders one page from a context made at most once."""
+
+    __slots__ = ("_context", "env", "fingerprints", "page")
+
+    def __init__(self, page: PageLike, env: Environment, fingerprints: PageFingerprints) -> None:
+        self.page, self.env, self.fingerprints = page, env, fingerprints
+        self._context: dict[str, object] | None = None
+
+    def context(self) -> dict[str, object]:
+        if self._context is None:
+            self._context = page_context(self.page)
+        return self._context
+
+    def fingerprint(self) -> str | None:
+        return self.fingerprints.page(self.page.path, self.page.template, self.context())
+
+    def make(self) -> bytes:
+        page = _MadePage(self.page.path, self.page.template, self.context())
+        self._context = None  # rendered: let the context go
+        return render_page(self.env, page)
+
+
+@dataclass(frozen=True, slots=True)
+class _MadePage:
+    path: str
+    template: str
+    context: dict[str, object]
 
 
 def page_jobs(
     pages: Iterable[PageLike], env: Environment, fingerprints: PageFingerprints
 ) -> list[Job]:
-    return [
-        Job(
-            routes.output_file(page.path),
-            partial(fingerprints.page, page.path, page.template, page.context),
-            partial(render_page, env, page),
-        )
-        for page in pages
-    ]
+    jobs = []
+    for page in pages:
+        job = _PageJob(page, env, fingerprints)
+        jobs.append(Job(routes.output_file(page.path), job.fingerprint, job.make))
+    return jobs
 
 
 def output_jobs(

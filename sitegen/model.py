@@ -159,7 +159,8 @@ class Site:
         keys |= {("topic", link.key) for link in article.topics}
         keys |= {("region", link.key) for link in article.sidos}
         index = {"company": self.by_company, "topic": self.by_topic, "region": self.by_region}
-        target = article.sort_key
+        order = self._order()
+        target = order[article.id]
         older: dict[str, ArticleView] = {}
         newer: dict[str, ArticleView] = {}
         for kind, key in sorted(keys):
@@ -170,18 +171,30 @@ class Site:
                 older[other.id] = other
             for other in items[max(0, at - limit) : at]:
                 newer[other.id] = other
-        chosen = sorted(older.values(), key=_sort_key)[:limit]
+
+        def rank(view: ArticleView) -> tuple[float, str]:
+            return order[view.id]
+
+        chosen = sorted(older.values(), key=rank)[:limit]
         if len(chosen) < limit:
-            closest_newer = sorted(newer.values(), key=_sort_key, reverse=True)
+            closest_newer = sorted(newer.values(), key=rank, reverse=True)
             chosen += closest_newer[: limit - len(chosen)]
-        return sorted(chosen, key=_sort_key)
+        return sorted(chosen, key=rank)
+
+    def _order(self) -> dict[str, tuple[float, str]]:
+        """Each article's sort key by id, computed once per render (not a field: never compared)."""
+        found = self.__dict__.get("_order_cache")
+        if found is None:
+            found = self.__dict__["_order_cache"] = {v.id: v.sort_key for v in self.articles}
+        return found
 
     def _sort_keys(self, kind: str, key: str, items: list[ArticleView]) -> list:
         """The sort keys of a list of articles, computed once per render (for bisecting)."""
         cache = self.__dict__.setdefault("_sort_key_cache", {})  # not a field: never compared
         found = cache.get((kind, key))
         if found is None:
-            found = cache[(kind, key)] = [view.sort_key for view in items]
+            order = self._order()
+            found = cache[(kind, key)] = [order[view.id] for view in items]
         return found
 
     def company_index(self) -> list[tuple[str, list[tuple[Company, int]]]]:
@@ -194,10 +207,6 @@ class Site:
         rows = [(t, len(self.by_topic.get(name, ()))) for name, t in self.topics.items()]
         rows = [(t, n) for t, n in rows if n]
         return sorted(rows, key=lambda row: (-row[1], row[0].name))
-
-
-def _sort_key(view: ArticleView) -> tuple[float, str]:
-    return view.sort_key
 
 
 def _top(
@@ -251,7 +260,7 @@ def article_view(
 ) -> ArticleView:
     """An article's page data: only tags that pass the listing threshold and exist in the taxonomy."""
     topics = topics or {}
-    groups_by_name = {g.name: g for g in taxonomy.groups}
+    groups_by_name = _groups_by_name(taxonomy)
     topic_threshold = float(getattr(config, "topic_threshold", config.company_threshold))
     regions: list[TagLink] = []
     companies: list[TagLink] = []
@@ -294,6 +303,18 @@ def article_view(
         groups=_dedupe(groups),
         topics=tuple(topic_links),
     )
+
+
+_GROUPS_BY_NAME: dict[int, tuple[Taxonomy, dict[str, RegionGroup]]] = {}
+
+
+def _groups_by_name(taxonomy: Taxonomy) -> dict[str, RegionGroup]:
+    """The taxonomy's region groups by name, built once per taxonomy (not once per article)."""
+    found = _GROUPS_BY_NAME.get(id(taxonomy))
+    if found is None or found[0] is not taxonomy:
+        _GROUPS_BY_NAME.clear()  # one taxonomy at a time; holding it keeps its id unique
+        found = _GROUPS_BY_NAME[id(taxonomy)] = (taxonomy, {g.name: g for g in taxonomy.groups})
+    return found[1]
 
 
 def _one_per_key(tags: list[Tag]) -> list[Tag]:

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from archive.curation import Curation, curate_articles
 from archive.digest import archive_digest
@@ -42,16 +48,19 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Page:
-    """One output: a URL path, the template that renders it and its context."""
+    """One output: a URL path, the template that renders it and its context (or a function
+    making the context, called by the worker that renders the page)."""
 
     path: str
     template: str
-    context: dict[str, object]
+    context: dict[str, object] | Callable[[], dict[str, object]]
 
 
 def make_environment(templates: Path, config: SiteConfig) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates)),
+        # compiled templates kept between runs (per user, keyed by each template's source)
+        bytecode_cache=FileSystemBytecodeCache(),
         autoescape=select_autoescape(["html", "xml"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -184,19 +193,8 @@ def site_pages(site: Site) -> Iterator[Page]:
         )
     for doc in site.editorial.pages:  # content/pages/*.md
         yield Page(doc.path, "page.html", {"doc": doc, "title": doc.title, "feed": "/feed.xml"})
-    for article in site.articles:
-        yield Page(
-            article.path,
-            "article.html",
-            {
-                "article": article,
-                "title": article.title,
-                "feed": "/feed.xml",
-                "related": site.related(article),
-                "other_reports": site.other_reports.get(article.id, ()),
-                "nouns": site.nouns.get(article.id, ()),
-            },
-        )
+    for article in site.articles:  # contexts made by the worker that renders the page
+        yield Page(article.path, "article.html", partial(_article_context, site, article))
     months = sorted(site.by_month, reverse=True)
     yield Page(
         "/archive/",
@@ -227,6 +225,17 @@ def site_pages(site: Site) -> Iterator[Page]:
             "topics_known": bool(site.topics),
         },
     )
+
+
+def _article_context(site: Site, article: ArticleView) -> dict[str, object]:
+    return {
+        "article": article,
+        "title": article.title,
+        "feed": "/feed.xml",
+        "related": site.related(article),
+        "other_reports": site.other_reports.get(article.id, ()),
+        "nouns": site.nouns.get(article.id, ()),
+    }
 
 
 def _list_pages(
