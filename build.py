@@ -844,10 +844,11 @@ def eval_cmd(
     and false positive with its article id. Thresholds come from content/site.toml.
 
     With relevance labels (each record has `relevant`, as tests/fixtures/relevance/
-    articles.jsonl): precision and recall of the relevance filter at the default threshold, on
-    the TRAIN split (which fitted the weights), the held-out TEST split and all, then every
-    false positive and miss. Several relevance files may be given (articles.jsonl fresh.jsonl):
-    ids other than rel_NNN form held-out splits named by their prefix (fresh_012: "fresh").
+    articles.jsonl): precision and recall of the relevance filter at the default threshold per
+    split (the corpus's TRAIN and TEST, which fitted the weights unless the model says
+    fitted_on train, then each held-out set) and for all, then every false positive and miss.
+    Several relevance files may be given (articles.jsonl fresh.jsonl fresh2.jsonl): ids other
+    than rel_NNN form held-out splits named by their prefix (fresh_012: "fresh").
     """
     from nlp.evaluate import evaluate, format_report, predicted_from_tags
     from nlp.labels import LabelError, load_labels
@@ -912,7 +913,8 @@ def eval_relevance(paths: Paths, labels: tuple[Path, ...], as_json: bool) -> Non
         result = pipeline.tag_text(label.title, label.text)
         return scorer.score(result.doc, result.tags).score
 
-    result = evaluate_relevance(score_labels(corpus, score), scorer.model.threshold)
+    fitted_on = str(scorer.model.trained.get("fitted_on", "train"))
+    result = evaluate_relevance(score_labels(corpus, score), scorer.model.threshold, fitted_on)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:

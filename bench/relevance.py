@@ -3,18 +3,22 @@
 
 Usage: .venv/bin/python bench/relevance.py [N]   (N articles for the speed part, default 2000)
 
-1. Precision and recall at the default threshold on TRAIN (which fitted the weights), the
-   held-out TEST split and all, per kind of article (clear or borderline).
+1. Precision and recall at the default threshold per split: the fitting corpus's TRAIN and
+   TEST (both fitted unless the model says `fitted_on: train`) and the held-out sets
+   (fresh.jsonl, fresh2.jsonl, never fitted), per kind of article (clear or borderline).
 2. Long stories, made from TRAIN articles only: several unrelated non-AI stories joined (with
    and without one sentence that mentions AI), an AI story followed by another AI story, and an
    AI story followed by two unrelated ones; the share scored relevant.
 3. Speed: scoring from cached analyses (the tag stage's relevance part) on N articles.
+4. The demo corpus (content/demo/corpus.jsonl): every story must score relevant, since the demo
+   site shows all of them.
 
 Prints tables; asserts nothing.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import tempfile
@@ -35,7 +39,10 @@ from nlp.relevance_eval import (  # noqa: E402
 )
 from nlp.relevance_stage import open_scorer, score_archive  # noqa: E402
 
-CORPUS = ROOT / "tests" / "fixtures" / "relevance" / "articles.jsonl"
+LABELS = ROOT / "tests" / "fixtures" / "relevance"
+CORPUS = LABELS / "articles.jsonl"
+HELD_OUT = (LABELS / "fresh.jsonl", LABELS / "fresh2.jsonl")
+DEMO = ROOT / "content" / "demo" / "corpus.jsonl"
 PASSING = "시는 또 인공지능(AI) 기술을 활용한 민원 서비스도 검토하겠다고 밝혔다."
 
 
@@ -50,9 +57,16 @@ def main(n: int) -> None:
         return scorer.score(result.doc, result.tags).score
 
     labels = load_relevance_labels(CORPUS)
-    scored = score_labels(labels, lambda label: score(label.title, label.text))
+    held_out = [
+        label for path in HELD_OUT if path.exists() for label in load_relevance_labels(path)
+    ]
+    scored = score_labels([*labels, *held_out], lambda label: score(label.title, label.text))
     result = evaluate_relevance(scored, threshold)
-    print(f"## 1. Labelled corpus ({CORPUS.relative_to(ROOT)}), threshold {threshold:.3f}\n")
+    fitted_on = scorer.model.trained.get("fitted_on", "train")
+    print(
+        f"## 1. Labelled sets (tests/fixtures/relevance/), threshold {threshold:.3f}, "
+        f"fitted on {fitted_on}\n"
+    )
     print("| split | articles | tp | fp | fn | precision | recall | F1 |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, c in result.splits.items():
@@ -62,7 +76,7 @@ def main(n: int) -> None:
         )
     print("\n| split | kind | articles | errors |")
     print("|---|---|---:|---:|")
-    for split in ("train", "test"):
+    for split in [name for name in result.splits if name != "all"]:
         for kind in ("clear", "borderline"):
             chosen = [
                 s
@@ -87,6 +101,16 @@ def main(n: int) -> None:
 
     print(f"\n## 3. Speed: scoring {n} archived articles from cached analyses\n")
     speed(pipeline, scorer, train, n)
+
+    print(f"\n## 4. Demo corpus ({DEMO.relative_to(ROOT)})\n")
+    demo = [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines() if line]
+    values = sorted(
+        (score(story["title"], "\n\n".join(story["paragraphs"])), story["title"]) for story in demo
+    )
+    kept = sum(value >= threshold for value, _ in values)
+    print(
+        f"{kept} of {len(values)} demo stories score relevant; lowest {values[0][0]:.3f} ({values[0][1]})"
+    )
 
 
 def robustness(train: list[RelevanceLabel], score, threshold: float) -> dict[str, list[float]]:

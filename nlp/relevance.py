@@ -3,7 +3,8 @@
 A pure function of the document (title + body + morphemes), its tags and the vocabulary of
 topics.toml's [ai] table. The model is small and explainable: the words found become a dozen
 features (an AI term in the title, in the lead, the share of sentences that talk about AI or
-machine learning, words of ads or of other kinds of stories …), each feature has a weight, and
+machine learning, words of ads, of stock-market wraps, of fiction and the arts, or of other kinds
+of stories …), each feature has a weight, and
 the score is the logistic function of their weighted sum. The weights and the default threshold
 are fitted on the TRAIN split of tests/fixtures/relevance/ by scripts/fit_relevance.py and kept
 in nlp/relevance_model.json.
@@ -30,7 +31,7 @@ from nlp.document import Document, Sentence
 from nlp.keywords import KeywordHit, KeywordMatcher
 
 MODEL_PATH = Path(__file__).with_name("relevance_model.json")
-SCORER_VERSION = "1"  # bump when features or rules change (re-scores the archive)
+SCORER_VERSION = "2"  # bump when features or rules change (re-scores the archive)
 
 # The model's inputs, each in [0, 1]; README "Relevance" explains them.
 FEATURES: dict[str, str] = {
@@ -46,6 +47,10 @@ FEATURES: dict[str, str] = {
     "commerce_share": "share of the body's sentences with a word of sales or ads",
     "other_title": "a word of another kind of story (선거, 축제 …) in the title",
     "other_share": "share of the body's sentences with a word of another kind of story",
+    "market_title": "a stock-market word (코스피, 종목, 테마주 …) in the title",
+    "market_share": "share of the body's sentences with a stock-market word",
+    "culture_title": "a word of fiction, film or the arts (소설, 개봉, 전시 …) in the title",
+    "culture_share": "share of the body's sentences with a word of fiction, film or the arts",
 }
 TOPIC_CAP = 3
 AI_COMPANY_THRESHOLD = 0.5
@@ -54,7 +59,7 @@ HEADLINE_MAX = 150  # a plain text's first line up to this long, then a blank li
 _LIST_MARKS = "·ㆍ"
 _BARE_AI = re.compile(r"(?<![A-Za-z])AI(?![A-Za-z])")
 # Vocabulary lists searched in the text, and the evidence kind each one gives.
-_SEARCHED = ("terms", "models", "tasks", "applied", "commerce", "other")
+_SEARCHED = ("terms", "models", "tasks", "applied", "commerce", "other", "market", "culture")
 _CONTEXT = ("avian", "avian_context", "not_ai")
 
 
@@ -219,6 +224,10 @@ class RelevanceScorer:
             "commerce_share": share("commerce"),
             "other_title": in_field("title", "other"),
             "other_share": share("other"),
+            "market_title": in_field("title", "market"),
+            "market_share": share("market"),
+            "culture_title": in_field("title", "culture"),
+            "culture_share": share("culture"),
         }
         found.evidence.extend(
             RelevanceEvidence("topic", name, "", "", note="topic tag") for name in sorted(topics)
@@ -317,6 +326,8 @@ _KIND = {
     "applied": "applied",
     "commerce": "commerce",
     "other": "other",
+    "market": "market",
+    "culture": "culture",
 }
 _MISS_NOTE = {"inside-word": "inside a longer word (KAIST, AIA생명)"}
 _FIELD_ORDER = {"title": 0, "lead": 1, "body": 2}
@@ -327,6 +338,8 @@ _KIND_ORDER = {
     "applied": 2,
     "topic": 3,
     "commerce": 4,
+    "market": 4,
+    "culture": 4,
     "other": 5,
 }
 

@@ -266,12 +266,21 @@ class RelevanceEvaluation:
     """Precision and recall of the filter per split, and every wrong decision."""
 
     threshold: float
+    fitted_on: str = "train"  # the model's fitted splits: "train", or "all" (train and test)
     splits: dict[str, Counts] = field(default_factory=dict)
     errors: list[Scored] = field(default_factory=list)
+
+    @property
+    def held_out(self) -> list[str]:
+        """The splits the weights never saw."""
+        fitted = ("train",) if self.fitted_on == "train" else ("train", "test")
+        return [name for name in self.splits if name not in (*fitted, "all")]
 
     def as_dict(self) -> dict[str, object]:
         return {
             "threshold": self.threshold,
+            "fitted_on": self.fitted_on,
+            "held_out": self.held_out,
             "splits": {name: c.as_dict() for name, c in self.splits.items()},
             "errors": [
                 {
@@ -287,10 +296,13 @@ class RelevanceEvaluation:
         }
 
 
-def evaluate_relevance(scored: Sequence[Scored], threshold: float) -> RelevanceEvaluation:
+def evaluate_relevance(
+    scored: Sequence[Scored], threshold: float, fitted_on: str = "train"
+) -> RelevanceEvaluation:
     """Counts per split present (train, test, then held-out sets such as fresh) and for all,
-    at `threshold`; errors sorted with the held-out splits first, then by id."""
-    result = RelevanceEvaluation(threshold)
+    at `threshold`; errors sorted with the held-out splits first, then by id. `fitted_on` is
+    the model's `trained.fitted_on` ("train", or "all": train and test)."""
+    result = RelevanceEvaluation(threshold, fitted_on)
     present = {s.label.split for s in scored}
     names = [n for n in ("train", "test") if n in present] + sorted(present - {"train", "test"})
     for name in [*names, "all"]:
@@ -307,9 +319,11 @@ def evaluate_relevance(scored: Sequence[Scored], threshold: float) -> RelevanceE
 
 def format_evaluation(result: RelevanceEvaluation) -> str:
     """The table `build.py eval` prints for a relevance corpus."""
+    fitted = "train only" if result.fitted_on == "train" else "train and test"
+    held_out = ", ".join(result.held_out) or "none"
     lines = [
         f"relevance filter at threshold {result.threshold:.3f} "
-        "(weights fitted on train only; test and fresh sets are held out)",
+        f"(weights fitted on {fitted}; held out: {held_out})",
         f"{'split':<6} {'articles':>8} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4} "
         f"{'precision':>9} {'recall':>7} {'f1':>6}",
     ]

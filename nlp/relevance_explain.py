@@ -14,6 +14,8 @@ KIND_LABEL = {
     "applied": "AI application",
     "commerce": "sales/ads word",
     "other": "other-story word",
+    "market": "stock-market word",
+    "culture": "fiction/film/arts word",
     "topic": "topic tag",
     "cancelled": "not counted",
 }

@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
-"""Fit the relevance model's weights and default threshold on the TRAIN split, write them to
-nlp/relevance_model.json, and print how the filter does on TRAIN and on the held-out TEST split.
+"""Fit the relevance model's weights and default threshold on the fitting corpus, write them to
+nlp/relevance_model.json, and print how the filter does.
 
-Every choice is made on TRAIN alone: the L2 strength by 5-fold cross-validated log-loss, the
-threshold by the best cross-validated F0.5 (precision counts twice as much as recall). TEST is
-only measured and printed, never used.
+The fitting corpus is tests/fixtures/relevance/articles.jsonl (ids rel_NNN). By default the
+whole corpus is fitted (`--fit-on all`: TRAIN and TEST, since TEST's errors have been studied it
+is no longer held out); `--fit-on train` fits TRAIN only and prints TEST as held out. Every
+choice is made on the fitted articles alone: the L2 strength and the threshold by 5-fold
+cross-validation (best recall at precision ≥ MIN_PRECISION, then the strongest regularisation
+within TOLERANCE of it). The held-out sets (fresh.jsonl, fresh2.jsonl: ids not rel_NNN) are
+refused here: they are for `build.py eval` only.
 
 Run after changing the features (nlp/relevance.py) or the corpus; a vocabulary change in
 topics.toml can be re-fitted the same way (the tag stage re-scores the archive either way):
 
-    .venv/bin/python scripts/fit_relevance.py            # fit, write, print
-    .venv/bin/python scripts/fit_relevance.py --dry-run  # fit and print only
+    .venv/bin/python scripts/fit_relevance.py                 # fit on all, write, print
+    .venv/bin/python scripts/fit_relevance.py --dry-run       # fit and print only
+    .venv/bin/python scripts/fit_relevance.py --fit-on train  # hold TEST out
 """
 
 from __future__ import annotations
@@ -51,6 +56,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--dry-run", action="store_true", help="Print only; write nothing.")
     parser.add_argument(
+        "--fit-on",
+        choices=("all", "train"),
+        default="all",
+        help="Fit on the whole corpus (TRAIN and TEST) or on TRAIN only (TEST held out).",
+    )
+    parser.add_argument(
         "--hide-test", action="store_true", help="Do not score TEST (while designing features)."
     )
     parser.add_argument(
@@ -59,6 +70,13 @@ def main() -> None:
     args = parser.parse_args()
 
     labels = load_relevance_labels(args.labels)
+    held_out = sorted({label.split for label in labels} - {"train", "test"})
+    if held_out:
+        sys.exit(
+            f"{args.labels}: has held-out articles ({', '.join(held_out)} ids); fit only the "
+            "fitting corpus (ids rel_NNN) and score held-out sets with build.py eval"
+        )
+    fitted_splits = ("train", "test") if args.fit_on == "all" else ("train",)
     taxonomy_dir = ROOT / "content" / "taxonomy"
     pipeline = open_pipeline(taxonomy_dir, cache_dir=ROOT / ".cache" / "analyzer")
     vocabulary = load_ai_vocabulary(taxonomy_dir / "topics.toml")
@@ -73,8 +91,8 @@ def main() -> None:
         rows.append([values[n] for n in names])
     x = np.array(rows, dtype=float)
     y = np.array([label.relevant for label in labels], dtype=float)
-    train = np.array([label.split == "train" for label in labels])
-    train_ids = [label.id for label in labels if label.split == "train"]
+    train = np.array([label.split in fitted_splits for label in labels])
+    train_ids = [label.id for label in labels if label.split in fitted_splits]
 
     grid = {}
     for strength in L2_GRID:
@@ -95,13 +113,15 @@ def main() -> None:
 
     scores = predict(x, weights, bias)
     table = {
-        "train (5-fold cv)": Counts.of(cv >= threshold, y[train] == 1),
-        "train": counts(train, scores),
+        f"{args.fit_on} (5-fold cv)": Counts.of(cv >= threshold, y[train] == 1),
+        args.fit_on: counts(train, scores),
     }
-    if not args.hide_test:
+    if not args.hide_test and args.fit_on == "train":
         table["test (held out)"] = counts(~train, scores)
-    print(f"corpus {args.labels}: {len(labels)} articles, {int(train.sum())} train")
-    print(f"5-fold cross-validation on train (precision ≥ {MIN_PRECISION}, best recall):")
+    print(
+        f"corpus {args.labels}: {len(labels)} articles, {int(train.sum())} fitted ({args.fit_on})"
+    )
+    print(f"5-fold cross-validation (precision ≥ {MIN_PRECISION}, best recall):")
     for k, (_, cut, c) in grid.items():
         print(f"  l2 {k:<5g} threshold {cut:.3f} precision {c.precision:.3f} recall {c.recall:.3f}")
     print(
@@ -119,8 +139,8 @@ def main() -> None:
             f"{name:<18} {n:>4} {c.tp:>3} {c.fp:>3} {c.fn:>3} {c.precision:>9.3f} {c.recall:>7.3f}"
         )
     if args.errors:
-        train_labels = [label for label in labels if label.split == "train"]
-        print("\ncross-validated train errors:")
+        train_labels = [label for label in labels if label.split in fitted_splits]
+        print("\ncross-validated errors:")
         for label, score, row in zip(train_labels, cv, x[train], strict=True):
             if (score >= threshold) != label.relevant:
                 shown = {n: round(v, 2) for n, v in zip(names, row, strict=True) if v}
@@ -135,11 +155,12 @@ def main() -> None:
             ),
             "corpus_sha1": hashlib.sha1(args.labels.read_bytes()).hexdigest()[:12],
             "vocabulary": vocabulary.fingerprint,
+            "fitted_on": args.fit_on,
             "train_articles": int(train.sum()),
             "l2": l2,
             "l2_rule": f"strongest with cross-validated recall within {TOLERANCE} of the best",
             "threshold_rule": f"best 5-fold cross-validated recall at precision ≥ {MIN_PRECISION}",
-            "train_cv": table["train (5-fold cv)"].as_dict(),
+            "train_cv": table[f"{args.fit_on} (5-fold cv)"].as_dict(),
         },
     )
     if args.dry_run:

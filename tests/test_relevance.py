@@ -192,6 +192,52 @@ def test_a_product_sale_with_an_ai_label_is_not_ai_news(score):
     assert not relevance.relevant
 
 
+def test_a_market_wrap_led_by_ai_stocks_is_not_ai_news(score):
+    relevance = score(
+        "코스피, AI 반도체주 랠리에 2,850 돌파…외국인 7천억 순매수",
+        "(서울=윤하진 기자) 코스피가 AI 반도체주의 강세에 힘입어 석 달 만에 2,850선을 넘었다.\n\n"
+        "12일 코스피는 전 거래일보다 1.6% 오른 2,856.10에 장을 마쳤다. 시가총액 상위 종목 가운데 "
+        "반도체 대형주가 4% 넘게 올랐고 AI 서버 관련주와 전력기기 종목도 동반 상승했다.\n\n"
+        "외국인은 7,100억 원어치를 순매수했고 개인은 순매도했다. 코스닥은 0.7% 오른 872.30에 "
+        "마감했다.\n\n원·달러 환율은 5.2원 내린 1,358.4원에 거래를 마쳤다.",
+    )
+    assert relevance.features["market_title"] == 1.0
+    assert relevance.features["market_share"] >= 0.5
+    assert relevance.contributions["market_share"] < 0
+    assert "종목" in counted(relevance, "market")
+    assert not relevance.relevant
+
+
+def test_a_novel_about_an_ai_robot_is_not_ai_news(score):
+    relevance = score(
+        "[신간] 인공지능 로봇과 등대지기의 겨울…장편소설 『마지막 신호』",
+        "[목포=한서우 기자] 목포 출신 작가 오다온의 장편소설 『마지막 신호』가 출간됐다.\n\n"
+        "소설은 외딴섬 등대에 배치된 인공지능 로봇이 늙은 등대지기와 한겨울을 나며 사람의 말을 "
+        "배워 가는 이야기다. 작가는 로봇의 시선으로 섬사람들의 삶을 담담하게 그린다.\n\n"
+        '독자들은 기계와 사람의 우정을 과장 없이 그렸다는 평을 내놓았다. 작가는 "외로움에 관한 '
+        '소설"이라고 말했다.\n\n312쪽, 1만 6천 원.',
+    )
+    assert relevance.features["culture_title"] == 1.0
+    assert relevance.features["culture_share"] >= 0.5
+    assert {"소설", "작가"} <= set(counted(relevance, "culture"))
+    assert relevance.features["term_title"] == 1.0  # AI is the theme, the story is a book
+    assert not relevance.relevant
+
+
+def test_an_ai_company_ipo_is_ai_news_despite_market_words(score):
+    relevance = score(
+        "AI 음성인식 기업 소리결, 코스닥 상장…공모 자금으로 언어모델 개발",
+        "[대전=문가온 기자] 인공지능(AI) 음성인식 기업 소리결이 12일 코스닥에 상장했다.\n\n"
+        "소리결은 콜센터 상담 음성을 실시간으로 받아 적고 요약하는 음성인식 모델과 언어모델을 "
+        "개발해 금융사와 지자체 40곳에 공급하고 있다.\n\n회사는 공모 자금 300억 원으로 "
+        "한국어 거대언어모델을 학습시킬 GPU 서버를 늘리고 연구 인력을 두 배로 늘린다. 상장 첫날 "
+        '주가는 공모가보다 20% 높게 마감했다.\n\n대표는 "AI 상담 분야의 표준을 만들겠다"고 '
+        "말했다.",
+    )
+    assert relevance.features["market_title"] == 1.0
+    assert relevance.relevant
+
+
 def test_an_ai_company_counts_as_evidence(score):
     relevance = score(
         "업스테이지, 대구에 개발 거점 열어",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,13 +24,16 @@ from nlp.relevance import load_model
 from nlp.relevance_eval import (
     Counts,
     choose_threshold,
+    evaluate_relevance,
     fit_logistic,
     load_relevance_labels,
     predict,
+    score_labels,
     split_of,
 )
 
 CORPUS = Path(__file__).parent / "fixtures" / "relevance" / "articles.jsonl"
+FRESH = CORPUS.with_name("fresh.jsonl")
 
 
 def article(ident: str, source: str) -> Article:
@@ -115,6 +120,7 @@ def test_the_shipped_model_matches_the_features():
     assert 0 < model.threshold < 1
     assert model.trained["train_articles"] > 100
     assert model.weights["term_title"] > 0 and model.weights["commerce_title"] < 0
+    assert model.weights["market_share"] < 0 and model.weights["culture_share"] < 0
 
 
 def test_split_is_by_id_and_stable():
@@ -124,6 +130,41 @@ def test_split_is_by_id_and_stable():
     test = splits.count("test") / len(splits)
     assert 0.2 < test < 0.4
     assert split_of("rel_001") == split_of("rel_001")
+
+
+def test_held_out_sets_are_their_own_split():
+    assert split_of("fresh_012") == "fresh"
+    assert split_of("fresh2_001") == "fresh2"
+    assert split_of("rel_001") in ("train", "test")
+    labels = [
+        *load_relevance_labels(CORPUS),
+        *load_relevance_labels(CORPUS.with_name("fresh.jsonl")),
+        *load_relevance_labels(CORPUS.with_name("fresh2.jsonl")),
+    ]
+    result = evaluate_relevance(
+        score_labels(labels, lambda label: 1.0 if label.relevant else 0.0), 0.5, "all"
+    )
+    assert list(result.splits) == ["train", "test", "fresh", "fresh2", "all"]
+    assert result.held_out == ["fresh", "fresh2"]
+    assert result.splits["fresh"].tp + result.splits["fresh"].tn == 89
+    assert result.splits["fresh2"].tp + result.splits["fresh2"].tn == 47
+    assert evaluate_relevance(score_labels(labels, lambda label: 1.0), 0.5).held_out == [
+        "test",
+        "fresh",
+        "fresh2",
+    ]
+
+
+def test_fitting_refuses_a_held_out_set(root):
+    done = subprocess.run(
+        [sys.executable, "scripts/fit_relevance.py", "--dry-run", "--labels", str(FRESH)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "held-out articles (fresh ids)" in done.stderr
 
 
 def test_labels_errors_name_the_line(tmp_path):
