@@ -374,13 +374,23 @@ class Store:
                 "INSERT OR REPLACE INTO tag_inputs (article_id, digest) VALUES (?, ?)",
                 list((inputs or {}).items()),
             )
-            for article, found in (candidates or {}).items():
-                conn.execute("DELETE FROM candidates WHERE article_id = ?", (article,))
-                conn.executemany(
-                    "INSERT OR REPLACE INTO candidates (name, article_id, sentence, cue) "
-                    "VALUES (?, ?, ?, ?)",
-                    [(name, article, sentence, cue) for name, sentence, cue in found],
+            replaced = dict(candidates or {})
+            ids = list(replaced)
+            for first in range(0, len(ids), 500):  # one statement per 500 articles
+                chunk = ids[first : first + 500]
+                conn.execute(
+                    f"DELETE FROM candidates WHERE article_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
                 )
+            conn.executemany(
+                "INSERT OR REPLACE INTO candidates (name, article_id, sentence, cue) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (name, article, sentence, cue)
+                    for article, mentions in replaced.items()
+                    for name, sentence, cue in mentions
+                ],
+            )
 
     @staticmethod
     def _tag_rows_of(

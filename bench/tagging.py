@@ -8,7 +8,8 @@ The corpus is made from the demo articles (content/demo/corpus.jsonl), each copy
 so every first analysis is a cache miss. For each worker count it tags a fresh archive (cache
 misses: analysis included), then changes the taxonomy fingerprint and tags again, then tags
 every article again in full. Wall times include starting the worker processes; the "steady"
-column leaves that start-up out (time from the first finished chunk to the end).
+column leaves that start-up out (time from the first finished chunk to the end). CPU seconds
+are the main process's and, all, with the worker processes' (user + system).
 "taxonomy changed elsewhere": a new taxonomy version that changes nothing these articles name,
 so each is checked from the cache (its names and keywords found and digested) and keeps its
 tags; "all in full": `build.py tag --all`, every article decoded from the cache and tagged.
@@ -68,23 +69,33 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed_tag(
     store: Store, pipeline, workers: int, retag_all: bool = False
-) -> tuple[float, float, float, int]:
-    """(wall seconds, steady seconds, parent CPU seconds, articles tagged)."""
+) -> tuple[float, float, float, float, int]:
+    """(wall seconds, steady seconds, parent CPU seconds, all processes' CPU seconds, articles
+    tagged). Worker processes count once the pool has shut down (their usage is then the
+    children's)."""
     first: list[float] = []
 
     def progress(done: int, total: int) -> None:
         if not first:
             first.append(time.perf_counter())
 
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), cpu_seconds(resource.RUSAGE_SELF)
+    children = cpu_seconds(resource.RUSAGE_CHILDREN)
     report = tag_archive(
         store, pipeline, retag_all=retag_all, workers=workers, batch_size=200, progress=progress
     )
     wall = time.perf_counter() - started
     steady = time.perf_counter() - first[0] if first else wall
-    return wall, steady, time.process_time() - cpu, report.tagged
+    parent = cpu_seconds(resource.RUSAGE_SELF) - cpu
+    total = parent + cpu_seconds(resource.RUSAGE_CHILDREN) - children
+    return wall, steady, parent, total, report.tagged
 
 
 def main() -> None:
@@ -94,45 +105,46 @@ def main() -> None:
     args = parser.parse_args()
     articles = corpus(args.n)
     chars = sum(len(a.title) + len(a.text) for a in articles) / len(articles)
-    rows = []
+    rows: list[tuple] = []
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         pipeline = open_pipeline(ROOT / "content/taxonomy", cache_dir=Path(tmp) / "cache")
-        rows.append(("analyzer + taxonomy start", "", time.perf_counter() - started, "", "", ""))
+        rows.append(("analyzer + taxonomy start", "", time.perf_counter() - started))
         for workers in args.workers:
             with Store.open(Path(tmp) / f"bench-{workers}.db") as store:
                 for article in articles:
                     store.save_article(article)
-                wall, steady, cpu, tagged = timed_tag(store, pipeline, workers)
-                assert tagged == len(articles)
-                rows.append(
-                    ("tag, cache miss (analysis included)", workers, wall, steady, cpu, tagged)
-                )
+                measured = timed_tag(store, pipeline, workers)
+                assert measured[-1] == len(articles)
+                rows.append(("tag, cache miss (analysis included)", workers, *measured))
                 fingerprint = pipeline.taxonomy.fingerprint
                 pipeline.taxonomy = replace(pipeline.taxonomy, fingerprint=f"bench-{workers}")
-                wall, steady, cpu, tagged = timed_tag(store, pipeline, workers)
+                measured = timed_tag(store, pipeline, workers)
                 pipeline.taxonomy = replace(pipeline.taxonomy, fingerprint=fingerprint)
-                assert tagged == len(articles)
-                rows.append(
-                    ("re-tag, taxonomy changed elsewhere", workers, wall, steady, cpu, tagged)
-                )
-                wall, steady, cpu, tagged = timed_tag(store, pipeline, workers, retag_all=True)
-                rows.append(
-                    ("re-tag from cache, all in full (--all)", workers, wall, steady, cpu, tagged)
-                )
+                assert measured[-1] == len(articles)
+                rows.append(("re-tag, taxonomy changed elsewhere", workers, *measured))
+                measured = timed_tag(store, pipeline, workers, retag_all=True)
+                rows.append(("re-tag from cache, all in full (--all)", workers, *measured))
     print(
         f"\n{len(articles)} articles, {chars:,.0f} characters each on average, backend "
-        f"{pipeline.analyzer.backend}, {os.cpu_count()} cores\n"
+        f"{pipeline.analyzer.backend}, {os.cpu_count()} cores, load average {load:.1f} at the "
+        f"start, {os.getloadavg()[0]:.1f} at the end\n"
     )
-    print(f"| {'step':<38} | workers | seconds | articles/s | steady /s | parent CPU s |")
-    print(f"|{'-' * 40}|---------|---------|------------|-----------|--------------|")
-    for name, workers, wall, steady, cpu, tagged in rows:
-        if tagged == "":
-            print(f"| {name:<38} | {'':>7} | {wall:>7.2f} | {'':>10} | {'':>9} | {'':>12} |")
+    print(
+        f"| {'step':<38} | workers | seconds | articles/s | steady /s | parent CPU s "
+        "| CPU s, all | CPU ms/article |"
+    )
+    print(f"|{'-' * 40}|--------:|--------:|-----------:|----------:|-------------:|---:|---:|")
+    for name, workers, wall, *measured in rows:
+        if not measured:
+            print(f"| {name:<38} | {'':>7} | {wall:>7.2f} | | | | | |")
             continue
+        steady, parent, total, tagged = measured
         print(
             f"| {name:<38} | {workers:>7} | {wall:>7.2f} | {tagged / wall:>10,.0f} | "
-            f"{tagged / steady:>9,.0f} | {cpu:>12.2f} |"
+            f"{tagged / steady:>9,.0f} | {parent:>12.2f} | {total:>10.2f} | "
+            f"{total / tagged * 1000:>14.2f} |"
         )
     print(
         f"\npeak RSS: this process {peak_rss_mb():.0f} MB, "

@@ -223,8 +223,3 @@ def _next_result(in_flight: deque[tuple[list[Job], Future[list[JobResult]]]]) ->
     results = in_flight[0][1].result()
     in_flight.popleft()
     return results
-
-
-def chunked(items: list, size: int = CHUNK_SIZE) -> Iterator[list]:
-    for first in range(0, len(items), size):
-        yield items[first : first + size]

@@ -18,11 +18,11 @@ from nlp.candidates import CandidateFinder
 from nlp.document import Document, Morphemes, doc_text
 from nlp.gazetteer import build_gazetteer
 from nlp.parallel import (
+    CHUNK_SIZE,
     PARALLEL_MIN,
     Job,
     JobResult,
     PipelineSpec,
-    chunked,
     run_jobs,
     worker_count,
 )
@@ -140,28 +140,26 @@ def tag_archive(
     report = TagReport(skipped=store.article_count() - len(todo))
     key = pipeline.analysis_key
 
+    # Each article's id (a hash of its URL), analysed text's hash and last input digest, once.
+    ids = [a.id for a in todo]
+    digests = [content_hash(doc_text(a.title, a.text)) for a in todo]
+    previous = {} if retag_all else store.tag_inputs(ids)
+
     def jobs() -> Iterator[list[Job]]:
-        for chunk in chunked(todo):
-            texts = {a.id: doc_text(a.title, a.text) for a in chunk}
-            digests = {a.id: content_hash(texts[a.id]) for a in chunk}
-            cached = store.cached_analyses(sorted(set(digests.values())), key)
-            previous = {} if retag_all else store.tag_inputs([a.id for a in chunk])
+        for first in range(0, len(todo), CHUNK_SIZE):
+            last = first + CHUNK_SIZE
+            cached = store.cached_analyses(sorted(set(digests[first:last])), key)
             yield [
-                Job(
-                    a.id,
-                    a.title,
-                    a.text,
-                    digests[a.id],
-                    cached.get(digests[a.id]),
-                    previous.get(a.id),
+                Job(ident, a.title, a.text, digest, cached.get(digest), previous.get(ident))
+                for ident, a, digest in zip(
+                    ids[first:last], todo[first:last], digests[first:last], strict=True
                 )
-                for a in chunk
             ]
 
-    urls = {a.id: a.url for a in todo}
+    urls = dict(zip(ids, (a.url for a in todo), strict=True))
     pending: list[JobResult] = []
     done = 0
-    effort = _effort(store, todo, key, retag_all)
+    effort = _effort(store, digests, [ident in previous for ident in ids], key)
     results = run_jobs(pipeline, jobs(), effort, worker_count(workers), parallel_min)
     for chunk_results in results:
         pending.extend(chunk_results)
@@ -176,16 +174,15 @@ def tag_archive(
     return report
 
 
-def _effort(store: Store, todo: list[Article], key: str, retag_all: bool) -> int:
-    """The work due, in units of one article tagged in full from the cache (about 2.5 ms): a
-    cache miss costs 3 (analysis included), an article tagged before 1/6 (it is probably
-    unchanged: only its names are looked up). Worker processes start only when it is worth it."""
-    digests = [content_hash(doc_text(a.title, a.text)) for a in todo]
+def _effort(store: Store, digests: list[str], known: list[bool], key: str) -> int:
+    """The work due, in units of one article tagged in full from the cache (about 2 ms): a
+    cache miss costs 3 (analysis included), an article tagged before (`known`: it has an input
+    digest to compare with) 1/6, for it is probably unchanged and only its names are looked
+    up. Worker processes start only when it is worth it."""
     cached = store.analysed(digests, key)
-    known = set() if retag_all else set(store.tag_inputs([a.id for a in todo]))
     units = 0.0
-    for article, digest in zip(todo, digests, strict=True):
-        if article.id in known:
+    for digest, tagged_before in zip(digests, known, strict=True):
+        if tagged_before:
             units += 1 / 6
         else:
             units += 1 if digest in cached else 3

@@ -598,36 +598,36 @@ def _score(
     weights: dict[tuple[str, str], float] = defaultdict(float)
     evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     first_seen: dict[tuple[str, str], int] = {}
+    sentences: dict[int, tuple[int, str]] = {}  # a sentence's start and text, by its start
     for hit in hits:
-        fieldname = doc.field_at(hit.match.start)
+        start = hit.match.start
+        fieldname = doc.field_at(start)
         weight = _weight(fieldname, hit.rule)
         item: Evidence | None = None
         for key in _tag_keys(hit.entry):
             weights[key] += weight
-            first_seen.setdefault(key, hit.match.start)
-            if len(evidence[key]) < MAX_EVIDENCE:
+            first_seen.setdefault(key, start)
+            found = evidence[key]
+            if len(found) < MAX_EVIDENCE:
                 if item is None:
                     rule = f"{hit.entry.kind}:{hit.entry.form}:{hit.rule}"
-                    item = _evidence(doc, hit.match.start, hit.match.end, fieldname, rule)
-                evidence[key].append(item)
+                    item = _evidence(doc, start, hit.match.end, fieldname, rule, sentences)
+                found.append(item)
     for topic in topic_hits:
         fieldname = doc.field_at(topic.start)
         key = ("topic", topic.label)
         weights[key] += FIELD_WEIGHT[fieldname]
         first_seen.setdefault(key, topic.start)
-        if len(evidence[key]) < MAX_EVIDENCE:
+        found = evidence[key]
+        if len(found) < MAX_EVIDENCE:
             rule = f"topic:keyword:{topic.keyword}"
-            evidence[key].append(_evidence(doc, topic.start, topic.end, fieldname, rule))
-    tags = []
-    for key, weight in weights.items():
-        kind, name = key
-        tags.append(
-            Tag(kind=kind, key=name, score=round(1 - 0.5**weight, 4), evidence=tuple(evidence[key]))
-        )
-    primary = _primary_region(tags, first_seen, threshold)
+            found.append(_evidence(doc, topic.start, topic.end, fieldname, rule, sentences))
+    scores = {key: round(1 - 0.5**weight, 4) for key, weight in weights.items()}
+    primary = _primary_region(scores, first_seen, threshold)
     tags = [
-        Tag(t.kind, t.key, t.score, t.origin, t.key == primary and t.kind == "region", t.evidence)
-        for t in tags
+        Tag(kind, name, score, "auto", kind == "region" and name == primary, tuple(evidence[key]))
+        for key, score in scores.items()
+        for kind, name in (key,)
     ]
     tags.sort(key=lambda t: (t.kind, -t.score, first_seen[(t.kind, t.key)]))
     return tags
@@ -638,37 +638,64 @@ def _weight(fieldname: str, rule: str) -> float:
     return base * RULE_WEIGHT.get(rule, 1.0)
 
 
-def _tag_keys(entry: Entry) -> list[tuple[str, str]]:
+def _tag_keys(entry: Entry) -> tuple[tuple[str, str], ...]:
+    found = _TAG_KEYS.get(entry)
+    if found is None:
+        found = _TAG_KEYS[entry] = _keys_of(entry)
+    return found
+
+
+_TAG_KEYS: dict[Entry, tuple[tuple[str, str], ...]] = {}  # entries are few and never change
+
+
+def _keys_of(entry: Entry) -> tuple[tuple[str, str], ...]:
     if entry.kind == "company":
-        return [("company", entry.key)]
+        return (("company", entry.key),)
     if entry.kind == "group":
-        return [("group", entry.key)]
-    keys = [("region", entry.sido)]
+        return (("group", entry.key),)
     if entry.key != entry.sido:
-        keys.append(("region", entry.key))
-    return keys
+        return (("region", entry.sido), ("region", entry.key))
+    return (("region", entry.sido),)
 
 
-def _evidence(doc: Document, start: int, end: int, fieldname: str, rule: str) -> Evidence:
+def _evidence(
+    doc: Document,
+    start: int,
+    end: int,
+    fieldname: str,
+    rule: str,
+    sentences: dict[int, tuple[int, str]] | None = None,
+) -> Evidence:
+    """`sentences` keeps each sentence's text once per document (many tags quote one)."""
     sentence = doc.sentence_at(start)
+    known = sentences.get(sentence.start) if sentences is not None else None
+    if known is None:
+        known = (sentence.start, doc.text[sentence.start : sentence.end])
+        if sentences is not None:
+            sentences[sentence.start] = known
+    offset, text = known
     return Evidence(
         field=fieldname,
-        sentence=doc.text[sentence.start : sentence.end],
-        start=start - sentence.start,
-        end=end - sentence.start,
+        sentence=text,
+        start=start - offset,
+        end=end - offset,
         surface=doc.text[start:end],
         rule=rule,
     )
 
 
 def _primary_region(
-    tags: list[Tag], first_seen: dict[tuple[str, str], int], threshold: float
+    scores: dict[tuple[str, str], float], first_seen: dict[tuple[str, str], int], threshold: float
 ) -> str | None:
-    sidos = [t for t in tags if t.kind == "region" and " " not in t.key and t.score >= threshold]
+    sidos = [
+        (score, key[1])
+        for key, score in scores.items()
+        if key[0] == "region" and " " not in key[1] and score >= threshold
+    ]
     if not sidos:
         return None
-    best = max(sidos, key=lambda t: (t.score, -first_seen[("region", t.key)]))
-    return best.key
+    best = max(sidos, key=lambda found: (found[0], -first_seen[("region", found[1])]))
+    return best[1]
 
 
 def listed(tag: Tag, threshold: float = LIST_THRESHOLD) -> bool:
