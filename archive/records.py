@@ -31,7 +31,7 @@ class Source:
     url: str
     kind: str = "rss"
     selectors: dict[str, object] = field(default_factory=dict)
-    allow_private: bool = False
+    allow_private: bool | tuple[str, ...] = False  # or the private networks allowed
     enabled: bool = True
     policy: str | float = "filter"  # "all", "filter" or the source's own relevance threshold
     max_items: int = 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import socket
@@ -32,6 +33,9 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CHUNK = 64 * 1024
 
 Resolver = Callable[[str], list[str]]
+# A source's `allow_private`: False (public addresses only), True (any address) or the private
+# networks its hosts may be in, e.g. ("127.0.0.0/8",) for loopback outlets.
+PrivateAllowance = bool | tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +121,11 @@ class Fetcher:
         return session
 
     def get(
-        self, url: str, *, state: FetchState | None = None, allow_private: bool = False
+        self,
+        url: str,
+        *,
+        state: FetchState | None = None,
+        allow_private: PrivateAllowance = False,
     ) -> Response:
         """GET `url`, following redirects hop by hop; conditional when `state` has validators."""
         headers: dict[str, str] = {}
@@ -173,24 +181,31 @@ class Fetcher:
         self.close()
 
     # -- one hop ---------------------------------------------------------------------------
-    def _check_target(self, url: str, allow_private: bool) -> None:
-        """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to private addresses."""
+    def _check_target(self, url: str, allow_private: PrivateAllowance) -> None:
+        """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to private addresses
+        (with `allow_private` a tuple of networks, private addresses outside them)."""
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise FetchError(url, "only http and https URLs can be fetched")
-        if allow_private:
+        if allow_private is True:
             return
+        networks = private_networks(tuple(allow_private or ()))
         try:
             addresses = self.resolver(parts.hostname)
         except (OSError, UnicodeError) as exc:
             raise FetchError(url, f"cannot resolve host {parts.hostname!r} ({exc})") from exc
-        blocked = [a for a in addresses if not is_public_address(a)]
+        blocked = [a for a in addresses if not is_public_address(a) and not _within(a, networks)]
         if blocked or not addresses:
+            allowed = (
+                f"outside allow_private ({', '.join(str(n) for n in networks)}); add its "
+                "network to allow_private for this source if that is intended"
+                if networks
+                else "set allow_private = true for this source if that is intended"
+            )
             raise FetchError(
                 url,
                 f"host {parts.hostname!r} resolves to a non-public address "
-                f"({', '.join(blocked) or 'none'}); set allow_private = true for this source "
-                "if that is intended",
+                f"({', '.join(blocked) or 'none'}); {allowed}",
             )
 
     def _get_with_retries(self, url: str, headers: dict[str, str]) -> Response:
@@ -266,6 +281,23 @@ class Fetcher:
             f"response too large ({size} bytes or more, limit {self.max_bytes}); "
             "raise max_bytes if the page is genuine"
         )
+
+
+@functools.lru_cache(maxsize=64)
+def private_networks(
+    names: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The networks of a source's `allow_private` list (validated by `scraper.sources`)."""
+    return tuple(ipaddress.ip_network(name, strict=False) for name in names)
+
+
+def _within(
+    address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in networks)
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

@@ -69,8 +69,9 @@ def _outline_attributes(source: Source) -> dict[str, str]:
         attributes["rate"] = f"{source.rate:g}"
     if not source.enabled:
         attributes["enabled"] = "false"
-    if source.allow_private:
-        attributes["allowPrivate"] = "true"
+    if source.allow_private:  # true, or the networks allowed ("127.0.0.0/8 10.0.0.0/8")
+        allowed = source.allow_private
+        attributes["allowPrivate"] = "true" if allowed is True else " ".join(allowed)
     if source.max_items != 200:
         attributes["maxItems"] = str(source.max_items)
     for name, value in source.selectors.items():
@@ -111,8 +112,11 @@ def _table(attributes: dict[str, str], url: str) -> dict[str, Any]:
         table["rate"] = float(attributes["rate"])
     if attributes.get("enabled") == "false":
         table["enabled"] = False
-    if attributes.get("allowPrivate") == "true":
+    allowed = attributes.get("allowPrivate", "").strip()
+    if allowed == "true":
         table["allow_private"] = True
+    elif allowed and allowed != "false":
+        table["allow_private"] = allowed.split()
     if attributes.get("maxItems", "").isdigit():
         table["max_items"] = int(attributes["maxItems"])
     for prefix, target in (("selectors.", "selectors"), ("list.", "list")):

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from scraper.errors import FetchError
-from scraper.http import Fetcher
+from scraper.http import Fetcher, PrivateAllowance
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class RobotsCache:
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def check(self, url: str, allow_private: bool = False) -> RobotsVerdict:
+    def check(self, url: str, allow_private: PrivateAllowance = False) -> RobotsVerdict:
         """May `url` be fetched? Fetches the origin's robots.txt the first time it is asked."""
         rules = self._host_rules(url, allow_private)
         if rules.unreachable:
@@ -63,7 +63,7 @@ class RobotsCache:
             return 0.0
         return float(rules.parser.crawl_delay(self.agent) or 0.0)
 
-    def _host_rules(self, url: str, allow_private: bool) -> _HostRules:
+    def _host_rules(self, url: str, allow_private: PrivateAllowance) -> _HostRules:
         origin = _origin(url)
         with self._guard:
             lock = self._locks.setdefault(origin, threading.Lock())
@@ -73,7 +73,7 @@ class RobotsCache:
                 rules = self._rules[origin] = self._fetch(origin, allow_private)
             return rules
 
-    def _fetch(self, origin: str, allow_private: bool) -> _HostRules:
+    def _fetch(self, origin: str, allow_private: PrivateAllowance) -> _HostRules:
         robots_url = f"{origin}/robots.txt"
         try:
             response = self.fetcher.get(robots_url, allow_private=allow_private)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import tomllib
 from pathlib import Path
@@ -80,9 +81,9 @@ def parse_source(
     max_items = table.get("max_items", 200)
     if not isinstance(max_items, int) or isinstance(max_items, bool) or max_items < 1:
         raise SourceConfigError(f"{where}: max_items must be a positive integer")
-    for flag in ("enabled", "allow_private"):
-        if not isinstance(table.get(flag, False), bool):
-            raise SourceConfigError(f"{where}: {flag} must be true or false")
+    if not isinstance(table.get("enabled", True), bool):
+        raise SourceConfigError(f"{where}: enabled must be true or false")
+    allow_private = _allow_private(table.get("allow_private", False), where)
     policy = table.get("policy", "filter")
     try:  # "all", "filter" or the source's own relevance threshold (0.7)
         parsed = parse_policy(policy)
@@ -106,7 +107,7 @@ def parse_source(
         url=url,
         kind=kind,
         selectors=_selectors(table.get("selectors", {}), where),
-        allow_private=table.get("allow_private", False),
+        allow_private=allow_private,
         enabled=table.get("enabled", True),
         policy=policy,
         max_items=max_items,
@@ -114,6 +115,26 @@ def parse_source(
         region=region.strip(),
         list_selectors=list_selectors,
     )
+
+
+def _allow_private(value: object, where: str) -> bool | tuple[str, ...]:
+    """`allow_private`: true, false, or the private networks the source's hosts may be in
+    (["127.0.0.0/8"]: loopback only, so a redirect to 10.x or 169.254.169.254 is still refused)."""
+    if isinstance(value, bool):
+        return value
+    usage = (
+        f"{where}: allow_private must be true, false or a list of networks such as "
+        '["127.0.0.0/8", "10.1.0.0/16"]'
+    )
+    if not isinstance(value, list) or not value:
+        raise SourceConfigError(usage)
+    networks = []
+    for item in value:
+        try:
+            networks.append(str(ipaddress.ip_network(str(item), strict=False)))
+        except ValueError as exc:
+            raise SourceConfigError(f"{usage} ({item!r}: {exc})") from exc
+    return tuple(networks)
 
 
 def _source_url(url: object, base: str | None, where: str) -> str:
