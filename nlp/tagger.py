@@ -235,8 +235,7 @@ class Tagger:
         parts = [f"{TAGGER_VERSION}|{content}"]  # hashed as one string: one update, same digest
         entries_repr = self._entries_repr
         for end, surface, entries in self.gazetteer.signature(text):
-            parts.append(f"|{end},{surface}")
-            parts.append(entries_repr(entries))
+            parts.append(f"|{end},{surface}{entries_repr(entries)}")
         if self.topics is not None:
             parts.append(self.topics.signature_repr(text))
         return hashlib.sha1("".join(parts).encode()).hexdigest()
@@ -338,21 +337,19 @@ def _navigation_lines(doc: Document, matches: list[Match]) -> list[tuple[int, in
         if start < doc.title_end:
             continue  # a headline made of names is still a headline
         line = doc.text[start:end]
+        if _SENTENCE_MARK.search(line):  # the cheapest test first: most lines are prose
+            continue
         letters = len(_NOT_LETTERS.sub("", line))
         named = sum(m.end - m.start for m in found if m.start >= start)
+        if not letters or named < _NAVIGATION_SHARE * letters:
+            continue
         outer = [
             m
             for m in found
             if not any(o is not m and o.start <= m.start and m.end <= o.end for o in found)
         ]
-        glued = any(m.end < end and _is_hangul_letter(doc.text[m.end]) for m in outer)
-        if (
-            letters
-            and named >= _NAVIGATION_SHARE * letters
-            and not glued  # 원주와, 전주에서: a sentence, not a menu
-            and not _SENTENCE_MARK.search(line)
-        ):
-            lines.append((start, end))
+        if not any(m.end < end and _is_hangul_letter(doc.text[m.end]) for m in outer):
+            lines.append((start, end))  # no 원주와, 전주에서 (a sentence, not a menu)
     return lines
 
 
