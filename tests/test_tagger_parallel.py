@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import threading
 from datetime import datetime, timedelta
 
 import pytest
 
 from archive.records import KST, Article
 from archive.store import Store
+from nlp.parallel import start_method
 from nlp.pipeline import open_pipeline, tag_archive
 
 
@@ -86,6 +90,65 @@ def test_worker_processes_tag_exactly_like_one_process(pipeline, articles, tmp_p
         cached = parallel.conn.execute("SELECT count(*) FROM analyses").fetchone()[0]
         assert cached == len(articles)  # the workers' analyses were cached by the parent
     assert any(t for t in expected["tags"].values())
+
+
+_FORKED_RUN = """
+import json, sys
+from archive.store import Store
+from nlp.parallel import start_method
+from nlp.pipeline import open_pipeline, tag_archive
+pipeline = open_pipeline(sys.argv[1], cache_dir=sys.argv[2])
+with Store.open(sys.argv[3]) as store:
+    report = tag_archive(store, pipeline, workers=2, parallel_min=0, batch_size=5)
+print(json.dumps([start_method(pipeline.analyzer.backend), report.tagged, report.failed]))
+"""
+
+
+def test_forked_and_spawned_workers_tag_alike(root, pipeline, articles, tmp_path):
+    """A fresh process with nothing else running forks its workers (they share its tagger and
+    analyzer); with another thread running, workers are spawned (they load the tagger sent to
+    them and open their own analyzer). Both tag like one process."""
+    sample = articles[:12]
+    for name in ("forked", "spawned"):
+        with Store.open(tmp_path / f"{name}.sqlite3") as store:
+            for article in sample:
+                store.save_article(article)
+    forked = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _FORKED_RUN,
+            str(root / "content" / "taxonomy"),
+            str(root / ".cache" / "analyzer"),
+            str(tmp_path / "forked.sqlite3"),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert json.loads(forked.stdout.splitlines()[-1]) == ["fork", len(sample), 0]
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert start_method(pipeline.analyzer.backend) == "spawn"
+        with Store.open(tmp_path / "spawned.sqlite3") as store:
+            report = tag_archive(store, pipeline, workers=2, parallel_min=0, batch_size=5)
+            assert report.tagged == len(sample) and report.failed == 0
+            spawned = _snapshot(store)
+    finally:
+        stop.set()
+        other.join()
+    with Store.open(tmp_path / "forked.sqlite3") as store:
+        assert _snapshot(store) == spawned
+    with Store.open(tmp_path / "serial.sqlite3") as store:
+        for article in sample:
+            store.save_article(article)
+        tag_archive(store, pipeline, workers=1)
+        assert _snapshot(store) == spawned and any(spawned["tags"].values())
 
 
 def test_taxonomy_change_retags_from_the_cache_without_analysing(root, articles, tmp_path):
