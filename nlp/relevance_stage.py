@@ -67,11 +67,11 @@ def score_archive(
     """Score the articles whose relevance is missing or stale, in batches of `BATCH` (one
     transaction each), from their stored text, tags and cached analyses."""
     version = scorer.version
-    todo = store.articles_to_score("" if rescore_all else version)
+    todo = store.ids_to_score("" if rescore_all else version)  # ids: texts are read per batch
     report = ScoreReport(skipped=store.article_count() - len(todo))
     key = pipeline.analysis_key
     for first in range(0, len(todo), BATCH):
-        batch = todo[first : first + BATCH]
+        batch = store.articles_with_tagged_with(todo[first : first + BATCH])
         texts = {a.id: doc_text(a.title, a.text) for a, _ in batch}
         digests = {ident: content_hash(text) for ident, text in texts.items()}
         cached = store.cached_analyses(sorted(set(digests.values())), key)
