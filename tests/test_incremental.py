@@ -251,3 +251,24 @@ def test_fingerprints_repeat_across_processes(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONHASHSEED", "2")
     second = json.loads(run_build(*args, "render", "--no-search").stdout.splitlines()[-1])
     assert second["rendered"] == 0 and second["skipped"] == first["rendered"]
+
+
+def test_context_digests_tell_shapes_apart(taxonomy):
+    fingerprinter = Fingerprinter()
+    one, two = taxonomy.sidos[0], taxonomy.sidos[1]
+    contexts = [
+        {"a": "x"},
+        {"a": ["x"]},
+        {"a": "x", "b": ""},
+        {"ax": ""},
+        {"a": [one, two]},
+        {"a": (one, two)},
+        {"a": [two, one]},
+        {"a": one},
+        {"a": None},
+        {"a": [one, 1]},
+        {"a": 1},
+    ]
+    digests = [fingerprinter.digest(context) for context in contexts]
+    assert len(set(digests)) == len(contexts)
+    assert Fingerprinter().digest({"a": [dataclasses.replace(one), two]}) == digests[4]
