@@ -140,18 +140,20 @@ def test_held_out_sets_are_their_own_split():
         *load_relevance_labels(CORPUS),
         *load_relevance_labels(CORPUS.with_name("fresh.jsonl")),
         *load_relevance_labels(CORPUS.with_name("fresh2.jsonl")),
+        *load_relevance_labels(CORPUS.with_name("fresh3.jsonl")),
     ]
     result = evaluate_relevance(
         score_labels(labels, lambda label: 1.0 if label.relevant else 0.0), 0.5, "all"
     )
-    assert list(result.splits) == ["train", "test", "fresh", "fresh2", "all"]
-    assert result.held_out == ["fresh", "fresh2"]
+    assert list(result.splits) == ["train", "test", "fresh", "fresh2", "fresh3", "all"]
+    assert result.held_out == ["fresh", "fresh2", "fresh3"]
     assert result.splits["fresh"].tp + result.splits["fresh"].tn == 89
     assert result.splits["fresh2"].tp + result.splits["fresh2"].tn == 47
     assert evaluate_relevance(score_labels(labels, lambda label: 1.0), 0.5).held_out == [
         "test",
         "fresh",
         "fresh2",
+        "fresh3",
     ]
 
 
