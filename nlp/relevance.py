@@ -1,13 +1,13 @@
 """Is an article about the AI industry? A relevance score in [0, 1] with its evidence.
 
 A pure function of the document (title + body + morphemes), its tags and the vocabulary of
-topics.toml's [ai] table. The model is small and explainable: the words found become a dozen
+topics.toml's [ai] table. The model is small and explainable: the words found become sixteen
 features (an AI term in the title, in the lead, the share of sentences that talk about AI or
 machine learning, words of ads, of stock-market wraps, of fiction and the arts, or of other kinds
-of stories …), each feature has a weight, and
-the score is the logistic function of their weighted sum. The weights and the default threshold
-are fitted on the TRAIN split of tests/fixtures/relevance/ by scripts/fit_relevance.py and kept
-in nlp/relevance_model.json.
+of stories …), each feature has a weight, and the score is the logistic function of their
+weighted sum. The weights and the default threshold are fitted on the labelled corpus
+tests/fixtures/relevance/articles.jsonl by scripts/fit_relevance.py (never on the held-out
+fresh*.jsonl sets) and kept in nlp/relevance_model.json.
 
 Ambiguous words are cancelled before they count: `AI` inside a Latin word (KAIST, AIA생명) never
 matches; `AI` in a name (AI페퍼스) is a name; `AI` in an article that names avian influenza

@@ -3,8 +3,8 @@
 Labels are JSON Lines with `id`, `title`, `text` and `relevant` (true/false), optionally
 `category`, `source_kind` and `note` (tests/fixtures/relevance/articles.jsonl, whose README
 is the labelling guideline). The split is by id: `split_of(id)` hashes the fitting corpus's
-ids (`rel_NNN`), so an article stays in its split whatever else is added; weights and the
-threshold are fitted on TRAIN only. Articles of other labelled sets (`fresh_NNN` in
+ids (`rel_NNN`), so an article stays in its split whatever else is added; the weights and the
+threshold are fitted on TRAIN and TEST, or TRAIN only (the model's `trained.fitted_on`). Articles of other labelled sets (`fresh_NNN` in
 fresh.jsonl, `fresh2_NNN` …) were written after the model and are never used for fitting:
 their split is their id's prefix ("fresh", "fresh2"), reported beside train and test.
 
