@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import soupsieve
-
 from archive.records import Source
 from archive.relevance import parse_policy
 from scraper.errors import SourceConfigError
@@ -169,6 +167,8 @@ def _selectors(raw: object, where: str) -> dict[str, object]:
         for css in values:
             if not isinstance(css, str) or not css.strip():
                 raise SourceConfigError(f"{where}: selector {name!r} must be a CSS selector string")
+            import soupsieve  # here: most sources have no selectors (soupsieve loads bs4)
+
             try:
                 soupsieve.compile(css)
             except soupsieve.SelectorSyntaxError as exc:
@@ -206,6 +206,8 @@ def _list_selectors(raw: object, kind: str, where: str) -> dict[str, str]:
             raise SourceConfigError(
                 f"{where}: list selector {name!r} must be a CSS selector string"
             )
+        import soupsieve  # here: most sources have no selectors (soupsieve loads bs4)
+
         try:
             soupsieve.compile(css)
         except soupsieve.SelectorSyntaxError as exc:
