@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from archive.taxonomy import Taxonomy
 from nlp.phrases import PhraseIndex
@@ -32,8 +33,9 @@ class Entry:
     cue_required: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
+    """A surface found in a text, with its meanings (a tuple: ~70 per article are made)."""
+
     start: int
     end: int
     surface: str

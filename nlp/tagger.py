@@ -376,6 +376,8 @@ def _resolve(
     around it may still confirm (see `_confirm_lists`).
     """
     entries = match.entries
+    if len(entries) == 1 and entries[0].kind == "company":  # most names: one company
+        return entries[0], "word", True
     companies = [e for e in entries if e.kind == "company"]
     regions = [e for e in entries if e.kind != "company"]
     if not regions:
