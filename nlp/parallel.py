@@ -27,7 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from archive.store import TagRow, tag_rows
 
@@ -57,8 +57,7 @@ class PipelineSpec:
     cache_dir: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
+class Job(NamedTuple):  # tuples pickle in C: jobs and results cross process boundaries
     article: str  # article id
     title: str
     text: str
@@ -67,8 +66,7 @@ class Job:
     inputs: str | None = None  # the input digest of the last tagging (None: tag in any case)
 
 
-@dataclass(frozen=True, slots=True)
-class JobResult:
+class JobResult(NamedTuple):
     article: str
     tags: tuple[TagRow, ...] = ()  # encoded for the archive (cheaper to send than Tag objects)
     candidates: tuple[tuple[str, str, str], ...] = ()  # (name, sentence, cue)
