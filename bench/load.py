@@ -76,7 +76,7 @@ pick_companies = _corpus.pick_companies
 write_corpus = _corpus.write_corpus
 tree_pss_kb = _corpus._tree_pss_kb
 
-PORT = 18777
+PORT = 18777  # every outlet's port (--port)
 ARTICLES_PER_SOURCE = 3
 ALLOWED_NETWORKS = '["127.0.0.0/8"]'
 
@@ -645,7 +645,9 @@ class Verdict:
         self.checks.append((what, ok, detail))
 
 
-def examine(run: Run, outlets: list[Outlet], archive: Path, public: Path, n: int) -> tuple:
+def examine(
+    run: Run, outlets: list[Outlet], content: Path, archive: Path, public: Path, n: int
+) -> tuple:
     status = json.loads((public / "_status.json").read_text())
     reported = {f["source"]: f["error"] for f in status.get("source_failures", [])}
     verdict = Verdict()
@@ -701,6 +703,20 @@ def examine(run: Run, outlets: list[Outlet], archive: Path, public: Path, n: int
     )
     failed_in_tree = sum(per_source.get(o.key, 0) for o in failing)
     verdict.check("nothing stored from failing sources", failed_in_tree == 0, str(failed_in_tree))
+    health = subprocess.run(
+        build_cmd(content, archive, public, "-q", "sources", "--json"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    verdicts = {row["key"]: row["verdict"] for row in json.loads(health.stdout)}
+    flagged = {key for key, word in verdicts.items() if word == "failing"}
+    moved = sorted(key for key, word in verdicts.items() if word == "moved")
+    verdict.check(
+        "`build.py sources` flags exactly the failing ones",
+        flagged == {o.key for o in failing},
+        f"{len(flagged)} failing; moved: {', '.join(moved) or 'none'}",
+    )
     return status, rows, verdict
 
 
@@ -749,6 +765,7 @@ def print_report(label: str, run: Run, status: dict, rows: list, verdict: Verdic
 
 
 def main() -> None:
+    global PORT
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000, help="Archived articles.")
     parser.add_argument("--sources", type=int, default=200, help="Loopback sources (10%% fail).")
@@ -770,7 +787,11 @@ def main() -> None:
         action="store_true",
         help="Also measure a first run on the archive never rendered (the full render).",
     )
+    parser.add_argument(
+        "--port", type=int, default=PORT, help="Port of every outlet (one per address)."
+    )
     args = parser.parse_args()
+    PORT = args.port  # the outlets' URLs are built from it
     taxonomy = load_taxonomy(ROOT / "content" / "taxonomy")
     now = datetime.now(KST).replace(minute=0, second=0, microsecond=0)
     outlets = make_outlets(args.sources, taxonomy, now)
@@ -819,7 +840,7 @@ def main() -> None:
             print(f"{label}: {' '.join(cmd)}", file=sys.stderr)
             before = servers.requests()
             run = run_measured(cmd, work / "update.log")
-            status, rows, verdict = examine(run, outlets, archive, public, args.articles)
+            status, rows, verdict = examine(run, outlets, content, archive, public, args.articles)
             results.append((label, run, status, rows, verdict, servers.requests() - before))
     finally:
         servers.stop()
