@@ -282,6 +282,18 @@ class Store:
         found = row.fetchone()
         return str(found[0]) if found else ""
 
+    def tagged_with_many(self, articles: list[str]) -> dict[str, str]:
+        """The tagger version behind each article's automatic tags ('' if never tagged)."""
+        found: dict[str, str] = {}
+        for first in range(0, len(articles), 500):
+            chunk = articles[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT id, tagged_with FROM articles WHERE id IN ({marks})", chunk
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 

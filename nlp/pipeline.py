@@ -159,7 +159,12 @@ def tag_archive(
     urls = dict(zip(ids, (a.url for a in todo), strict=True))
     pending: list[JobResult] = []
     done = 0
-    effort = _effort(store, digests, [ident in previous for ident in ids], key)
+    # An article tagged before by these rules may keep its tags (its input digest is compared);
+    # after a TAGGER_VERSION bump every article is tagged in full.
+    rules = f"t{TAGGER_VERSION}:"
+    before = store.tagged_with_many([i for i in ids if i in previous]) if previous else {}
+    known = [before.get(ident, "").startswith(rules) for ident in ids]
+    effort = _effort(store, digests, known, key)
     results = run_jobs(pipeline, jobs(), effort, worker_count(workers), parallel_min)
     for chunk_results in results:
         pending.extend(chunk_results)
@@ -176,9 +181,9 @@ def tag_archive(
 
 def _effort(store: Store, digests: list[str], known: list[bool], key: str) -> int:
     """The work due, in units of one article tagged in full from the cache (about 2 ms): a
-    cache miss costs 3 (analysis included), an article tagged before (`known`: it has an input
-    digest to compare with) 1/6, for it is probably unchanged and only its names are looked
-    up. Worker processes start only when it is worth it."""
+    cache miss costs 3 (analysis included), an article tagged before by the same rules
+    (`known`: its input digest is compared) 1/6, for it is probably unchanged and only its
+    names are looked up. Worker processes start only when it is worth it."""
     cached = store.analysed(digests, key)
     units = 0.0
     for digest, tagged_before in zip(digests, known, strict=True):

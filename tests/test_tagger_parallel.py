@@ -4,6 +4,7 @@ re-tags the archive from the cached analyses without analysing anything again.""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from archive.records import KST, Article
 from archive.store import Store
 from nlp.parallel import start_method
 from nlp.pipeline import open_pipeline, tag_archive
+from nlp.tagger import TAGGER_VERSION
 
 
 def _labelled_articles(root) -> list[Article]:
@@ -224,3 +226,32 @@ def test_full_retag_tells_unchanged_tags_by_their_digest(pipeline, articles, tmp
         tag_archive(store, pipeline, retag_all=True, workers=1)
         assert _snapshot(store) == expected
         assert dict(store.conn.execute("SELECT article_id, digest FROM tag_digests")) == digests
+
+
+def test_articles_tagged_by_other_rules_count_in_full(pipeline, articles, tmp_path, caplog):
+    """After a TAGGER_VERSION bump every article is tagged in full, so the work is counted in
+    full and starts the workers; articles last tagged by these rules count 1/6 (they are
+    probably unchanged) and are tagged in this process."""
+    sample = articles[:12]
+    with Store.open(tmp_path / "archive.sqlite3") as store:
+        for article in sample:
+            store.save_article(article)
+        tag_archive(store, pipeline, workers=1)
+        expected = _snapshot(store)
+        # What the archive looks like to a tagger with new rules (another TAGGER_VERSION).
+        store.conn.execute("UPDATE articles SET tagged_with = 't0:' || tagged_with")
+        store.conn.execute("UPDATE tag_inputs SET digest = 'other rules ' || digest")
+        with caplog.at_level(logging.INFO, logger="nlp.parallel"):
+            report = tag_archive(store, pipeline, workers=2, parallel_min=len(sample))
+        assert report.tagged == len(sample) and report.unchanged == 0
+        assert "tagging with 2 worker processes" in caplog.text
+        assert _snapshot(store) == expected
+
+        caplog.clear()
+        store.conn.execute(  # a taxonomy change that none of them names
+            "UPDATE articles SET tagged_with = ?", (f"t{TAGGER_VERSION}:other taxonomy",)
+        )
+        with caplog.at_level(logging.INFO, logger="nlp.parallel"):
+            report = tag_archive(store, pipeline, workers=2, parallel_min=len(sample))
+        assert report.tagged == len(sample) and report.unchanged == len(sample)
+        assert "worker processes" not in caplog.text
