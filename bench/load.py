@@ -35,6 +35,7 @@ import importlib.util
 import json
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -629,6 +630,11 @@ def mark_scored(archive: Path, content: Path) -> int:
 
 def copy_base(base: Path, n: int, work: Path) -> tuple[Path, Path]:
     archive, public = work / "archive.sqlite3", work / "public"
+    for leftover in (
+        archive.with_name(archive.name + "-wal"),
+        archive.with_name(archive.name + "-shm"),
+    ):
+        leftover.unlink(missing_ok=True)  # an earlier run's log must not replay onto the copy
     shutil.copyfile(base / f"archive-{n}.sqlite3", archive)
     if public.exists():
         shutil.rmtree(public)
@@ -703,6 +709,12 @@ def examine(
     )
     failed_in_tree = sum(per_source.get(o.key, 0) for o in failing)
     verdict.check("nothing stored from failing sources", failed_in_tree == 0, str(failed_in_tree))
+    rescored = re.search(r"relevance: scored (\d+) articles", run.stderr)
+    verdict.check(
+        "the tag stage scored only the new articles (steady state)",
+        rescored is not None and int(rescored.group(1)) == served,
+        rescored.group(0) if rescored else "no scoring logged",
+    )
     health = subprocess.run(
         build_cmd(content, archive, public, "-q", "sources", "--json"),
         capture_output=True,
@@ -826,8 +838,7 @@ def main() -> None:
         for label, setup in variants:
             archive, public = setup()
             content = write_content(work, outlets, args.rate, fresh=True)
-            scored = mark_scored(archive, content)
-            print(f"{scored:,} archived articles marked scored", file=sys.stderr)
+            mark_scored(archive, content)  # the warm-up render sees the scores the run will
             if public.exists():  # bring the copy up to this content, as the last hourly run did
                 warm = build_cmd(content, archive, public, "-q", "render", "--no-search")
                 warmed = timed(warm, work / "warm-up.log")
@@ -836,6 +847,9 @@ def main() -> None:
                     "cpu": warmed.cpu,
                     "peak_mb": warmed.peak_mb,
                 }
+            # last, right before the run: a scorer changed meanwhile would re-score everything
+            scored = mark_scored(archive, content)
+            print(f"{scored:,} archived articles marked scored", file=sys.stderr)
             cmd = build_cmd(content, archive, public, "update", *search)
             print(f"{label}: {' '.join(cmd)}", file=sys.stderr)
             before = servers.requests()
