@@ -141,20 +141,18 @@ def test_held_out_sets_are_their_own_split():
         *load_relevance_labels(CORPUS.with_name("fresh.jsonl")),
         *load_relevance_labels(CORPUS.with_name("fresh2.jsonl")),
         *load_relevance_labels(CORPUS.with_name("fresh3.jsonl")),
+        *load_relevance_labels(CORPUS.with_name("fresh4.jsonl")),
     ]
     result = evaluate_relevance(
         score_labels(labels, lambda label: 1.0 if label.relevant else 0.0), 0.5, "all"
     )
-    assert list(result.splits) == ["train", "test", "fresh", "fresh2", "fresh3", "all"]
-    assert result.held_out == ["fresh", "fresh2", "fresh3"]
+    held_out = ["fresh", "fresh2", "fresh3", "fresh4"]
+    assert list(result.splits) == ["train", "test", *held_out, "all"]
+    assert result.held_out == held_out
     assert result.splits["fresh"].tp + result.splits["fresh"].tn == 89
     assert result.splits["fresh2"].tp + result.splits["fresh2"].tn == 47
-    assert evaluate_relevance(score_labels(labels, lambda label: 1.0), 0.5).held_out == [
-        "test",
-        "fresh",
-        "fresh2",
-        "fresh3",
-    ]
+    fitted_train_only = evaluate_relevance(score_labels(labels, lambda label: 1.0), 0.5)
+    assert fitted_train_only.held_out == ["test", *held_out]
 
 
 def test_fitting_refuses_a_held_out_set(root):
