@@ -3,9 +3,10 @@ parallel worker processes when there are many, and write them through the Writer
 
 `render_site` hands this module the page list (`site_pages`) and the lazily built feeds. Each
 output becomes a job: its fingerprint is computed, compared with the last render's, and only a
-changed (or missing) output is made and written. With many jobs, forked workers take every n-th
-one: they inherit the pages and the site model, so nothing is pickled but their results (output
-paths, fingerprints and counts). Nothing here knows what a page shows.
+changed (or missing) output is made and written. Fingerprints are computed in this process (one
+memo of record digests for all pages); when many outputs changed, forked workers make every n-th
+one: they inherit the pages and the site model, so nothing is pickled but their counts. Nothing
+here knows what a page shows.
 """
 
 from __future__ import annotations
@@ -64,9 +65,7 @@ class Job:
 class ShareResult:
     """What one worker (or the parent, rendering alone) did with its share of the jobs."""
 
-    fingerprints: list[tuple[str, str | None]] = field(default_factory=list)
     rendered: int = 0
-    skipped: int = 0
     written: int = 0
     unchanged: int = 0
 
@@ -151,21 +150,29 @@ def output_jobs(
     return jobs
 
 
-def run_share(jobs: list[Job], previous: dict[str, str], out_dir: Path) -> ShareResult:
-    """Fingerprint each job; make and write the changed or missing ones."""
-    result = ShareResult()
-    writer = Writer(out_dir)
-    root = str(writer.out_dir) + os.sep
+def decide(jobs: list[Job], previous: dict[str, str], out_dir: Path) -> tuple[list, list[Job]]:
+    """Fingerprint every job: (relative path, fingerprint) of each, and the jobs to make (those
+    whose fingerprint changed or is unknown, or whose file is missing)."""
+    root = str(out_dir) + os.sep
+    fingerprints: list[tuple[str, str | None]] = []
+    todo: list[Job] = []
     for job in jobs:
         fingerprint = job.fingerprint()
-        result.fingerprints.append((job.relative, fingerprint))
+        fingerprints.append((job.relative, fingerprint))
         if (
-            fingerprint is not None
-            and previous.get(job.relative) == fingerprint
-            and os.path.isfile(root + job.relative)
+            fingerprint is None
+            or previous.get(job.relative) != fingerprint
+            or not os.path.isfile(root + job.relative)
         ):
-            result.skipped += 1
-            continue
+            todo.append(job)
+    return fingerprints, todo
+
+
+def run_share(jobs: list[Job], out_dir: Path) -> ShareResult:
+    """Make and write the given jobs (all changed or missing)."""
+    result = ShareResult()
+    writer = Writer(out_dir)
+    for job in jobs:
         writer.write(job.relative, job.make())
         result.rendered += 1
     result.written, result.unchanged = writer.report.written, writer.report.unchanged
@@ -173,18 +180,18 @@ def run_share(jobs: list[Job], previous: dict[str, str], out_dir: Path) -> Share
 
 
 # Set in the parent just before the workers fork; read by them (never pickled).
-_JOB: tuple[list[Job], dict[str, str], Path] | None = None
+_JOB: tuple[list[Job], Path] | None = None
 
 
 def _worker_share(start: int, step: int) -> ShareResult:
     assert _JOB is not None
-    jobs, previous, out_dir = _JOB
-    return run_share(jobs[start::step], previous, out_dir)
+    jobs, out_dir = _JOB
+    return run_share(jobs[start::step], out_dir)
 
 
-def _in_workers(jobs: list[Job], previous: dict[str, str], out_dir: Path, workers: int):
+def _in_workers(jobs: list[Job], out_dir: Path, workers: int) -> list[ShareResult]:
     global _JOB
-    _JOB = (jobs, previous, out_dir)
+    _JOB = (jobs, out_dir)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -199,23 +206,26 @@ def run_jobs(
     stored: FingerprintFile,
     workers: int | None = None,
 ) -> IncrementalReport:
-    """Run the jobs (in forked workers when there are many) and record what they did."""
+    """Decide which jobs changed (in this process: fingerprints share one memo of record
+    digests), then make those, in forked workers when there are many, and record it all."""
     report = IncrementalReport()
+    fingerprints, todo = decide(jobs, stored.previous, writer.out_dir)
+    for relative, fingerprint in fingerprints:
+        stored.record(relative, fingerprint)
+        writer.report.files.add(relative)
+    report.skipped = len(jobs) - len(todo)
+    writer.report.unchanged += report.skipped
     workers = worker_count() if workers is None else workers
-    workers = min(workers, len(jobs))
-    if workers > 1 and len(jobs) >= PARALLEL_MIN_JOBS and _can_fork():
-        shares = _in_workers(jobs, stored.previous, writer.out_dir, workers)
+    workers = min(workers, len(todo))
+    if workers > 1 and len(todo) >= PARALLEL_MIN_JOBS and _can_fork():
+        shares = _in_workers(todo, writer.out_dir, workers)
         report.workers = workers
     else:
-        shares = [run_share(jobs, stored.previous, writer.out_dir)]
+        shares = [run_share(todo, writer.out_dir)]
     for share in shares:
-        for relative, fingerprint in share.fingerprints:
-            stored.record(relative, fingerprint)
-            writer.report.files.add(relative)
         report.rendered += share.rendered
-        report.skipped += share.skipped
         writer.report.written += share.written
-        writer.report.unchanged += share.unchanged + share.skipped
+        writer.report.unchanged += share.unchanged
     return report
 
 
