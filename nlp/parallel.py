@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 50  # articles per task sent to a worker
-# Less work than this (in articles tagged in full from the cache, ~2.5 ms each; a cache miss
-# counts 3) is done in-process: starting two workers costs about a second, measured with
-# bench/tagging.py on 2 cores (a pool only wins from ~2.5 s of in-process work).
+# Less work than this (in articles tagged in full from the cache, ~2 ms each; a cache miss
+# counts 3) is done in-process: starting two spawned workers costs ~0.35 s of CPU and ~0.4 s
+# before the first result (forked ones ~10 ms), measured with bench/tagging.py on 2 cores.
 PARALLEL_MIN = 1000
 
 
