@@ -23,6 +23,7 @@ from nlp.parallel import (
     Job,
     JobResult,
     PipelineSpec,
+    gc_paused,
     run_jobs,
     worker_count,
 )
@@ -166,16 +167,17 @@ def tag_archive(
     known = [before.get(ident, "").startswith(rules) for ident in ids]
     effort = _effort(store, digests, known, key)
     results = run_jobs(pipeline, jobs(), effort, worker_count(workers), parallel_min)
-    for chunk_results in results:
-        pending.extend(chunk_results)
-        done += len(chunk_results)
-        if len(pending) >= batch_size or done == len(todo):
+    with gc_paused():  # results and writes make no reference cycles either
+        for chunk_results in results:
+            pending.extend(chunk_results)
+            done += len(chunk_results)
+            if len(pending) >= batch_size or done == len(todo):
+                _write(store, pending, version, key, urls, report)
+                pending = []
+                if progress:
+                    progress(done, len(todo))
+        if pending:
             _write(store, pending, version, key, urls, report)
-            pending = []
-            if progress:
-                progress(done, len(todo))
-    if pending:
-        _write(store, pending, version, key, urls, report)
     return report
 
 
