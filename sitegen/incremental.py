@@ -1,11 +1,11 @@
 """Render pages incrementally: skip those whose fingerprint is unchanged, render the rest, in
 parallel worker processes when there are many, and write them through the Writer.
 
-`render_site` hands this module the page list (`site_pages`) and the lazily built feeds. Each
+`render_site` hands this module the pages and feeds (`site_pages`, `feed_pages`). Each
 output becomes a job: its fingerprint is computed, compared with the last render's, and only a
 changed (or missing) output is made and written. Fingerprints are computed in this process (one
-memo of record digests for all pages); when many outputs changed, forked workers make every n-th
-one: they inherit the pages and the site model, so nothing is pickled but their counts. Nothing
+memo of record digests for all pages); when many outputs changed, forked workers make them slice
+by slice: they inherit the pages and the site model, so nothing is pickled but their counts. Nothing
 here knows what a page shows.
 """
 
@@ -183,19 +183,27 @@ def run_share(jobs: list[Job], out_dir: Path) -> ShareResult:
 _JOB: tuple[list[Job], Path] | None = None
 
 
-def _worker_share(start: int, step: int) -> ShareResult:
+CHUNKS_PER_WORKER = 4  # contiguous slices handed out as workers finish (balance, locality)
+
+
+def _worker_share(start: int, stop: int) -> ShareResult:
     assert _JOB is not None
     jobs, out_dir = _JOB
-    return run_share(jobs[start::step], out_dir)
+    return run_share(jobs[start:stop], out_dir)
 
 
 def _in_workers(jobs: list[Job], out_dir: Path, workers: int) -> list[ShareResult]:
+    """Make the jobs in forked workers, in contiguous slices: neighbouring pages show the same
+    articles, whose fragments each worker renders once (sitegen.fragments)."""
     global _JOB
     _JOB = (jobs, out_dir)
+    size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
+    starts = list(range(0, len(jobs), size))
+    stops = [min(start + size, len(jobs)) for start in starts]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(_worker_share, range(workers), [workers] * workers))
+            return list(pool.map(_worker_share, starts, stops))
     finally:
         _JOB = None
 
