@@ -307,14 +307,17 @@ def run_update(
                 )
                 run.add_render(report["render"])
             rendered = report.get("render", {})
-            site_changed = rendered.get("written", 1) or rendered.get("removed", 1)
-            indexed = (paths.public / "pagefind").is_dir()
-            if search and run.stage_ok("render") and (site_changed or not indexed):
-                from sitegen.search import build_search_index
+            if search and run.stage_ok("render"):
+                from sitegen.search_schedule import plan_search
 
-                with _stage(run, "search"):  # timed apart from the render; skipped if no change
-                    index = build_search_index(paths.public, ROOT / "node_modules")
-                    report["render"]["search"] = index.as_dict()
+                with _stage(run, "search"):  # timed apart from the render; see site.toml [search]
+                    plan = plan_search(paths.content / "site.toml", paths.public, rendered)
+                    if plan.due:
+                        from sitegen.search import build_search_index
+
+                        index = build_search_index(paths.public, ROOT / "node_modules")
+                        report["render"]["search"] = index.as_dict()
+                    plan.keep()  # after a successful index only: a failed one is tried again
             if run.stage_ok("render"):
                 write_status(paths.public, run.finish())  # published with the site
                 if publisher is not None:
@@ -535,7 +538,8 @@ publish failed; the live site is unchanged); 75 another run holds the lock
     "--search/--no-search",
     default=True,
     show_default=True,
-    help="Build the search index (Pagefind) after the render.",
+    help="Re-index the site with Pagefind after a render that changed pages, as often as "
+    "site.toml [search] allows (default: every such update).",
 )
 @publish_options
 @click.pass_obj
