@@ -225,3 +225,15 @@ def test_the_cache_keeps_the_most_recent_results_per_kind(tmp_path):
     assert cache.get("check", scopes[-1], "key") == [len(scopes) - 1]
     assert cache.get("check", scopes[-1], "another key") is None
     assert cache.get("taxonomy", scopes[0], "key") == "other kind"
+
+
+def test_render_refuses_content_broken_after_a_cached_passing_check(content, tmp_path):
+    public = tmp_path / "public"
+    common = ("--content", str(content), "--archive", str(tmp_path / "a.sqlite3"))
+    assert run_build(*common, "check").returncode == 0  # a passing verdict is now cached
+    with (content / "taxonomy" / "places.toml").open("a", encoding="utf-8") as out:
+        out.write('\n[[place]]\nname = "캐시테스트단지"\nsido = "없는도"\n')
+    failed = run_build(*common, "--public", str(public), "render", "--no-search", check=False)
+    assert failed.returncode == 1
+    assert "없는도" in failed.stderr and "nothing was published" in failed.stderr
+    assert not public.exists()
