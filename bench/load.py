@@ -460,6 +460,7 @@ class Run:
     stdout: str
     stderr: str
     cpu_at: list[tuple[float, float]]  # (seconds since start, tree CPU seconds so far)
+    rss_at: list[tuple[float, float, float]]  # (seconds since start, main RSS MB, tree RSS MB)
 
 
 def _tree(pid: int) -> list[int]:
@@ -508,13 +509,17 @@ def run_measured(command: list[str], log: Path) -> Run:
         proc = subprocess.Popen(command, stdout=out, stderr=err)
         peaks = {"rss": 0, "pss": 0, "hwm": 0}
         cpu_at: list[tuple[float, float]] = []
+        rss_at: list[tuple[float, float, float]] = []
         done = threading.Event()
 
         def sample() -> None:
             while not done.is_set():
                 pids = _tree(proc.pid)
                 cpu, rss = _cpu_and_rss(pids)
-                cpu_at.append((time.perf_counter() - started, cpu))
+                now = time.perf_counter() - started
+                cpu_at.append((now, cpu))
+                _, main_rss = _cpu_and_rss([proc.pid])
+                rss_at.append((now, main_rss / 1024, rss / 1024))
                 peaks["rss"] = max(peaks["rss"], rss)
                 peaks["pss"] = max(peaks["pss"], tree_pss_kb(proc.pid))
                 peaks["hwm"] = max(peaks["hwm"], _hwm_kb(proc.pid))
@@ -540,6 +545,7 @@ def run_measured(command: list[str], log: Path) -> Run:
         log.with_suffix(".out").read_text(),
         log.read_text(),
         cpu_at,
+        rss_at,
     )
 
 
@@ -746,8 +752,8 @@ def print_report(label: str, run: Run, status: dict, rows: list, verdict: Verdic
     print(f"| peak PSS MB, whole tree (sampled) | {run.tree_pss_mb:.0f} |")
     for name in ("new_articles", "article_failures", "pages", "rendered", "written", "removed"):
         print(f"| {name.replace('_', ' ')} | {status.get(name, '')} |")
-    print("\n| stage | wall s | CPU s (sampled) |")
-    print("|---|---:|---:|")
+    print("\n| stage | wall s | CPU s (sampled) | peak RSS MB build.py / tree (sampled) |")
+    print("|---|---:|---:|---:|")
     stages = status.get("stages", [])
     # Stage boundaries, counted back from the end of the process (only the report is written
     # after the last stage).
@@ -759,10 +765,12 @@ def print_report(label: str, run: Run, status: dict, rows: list, verdict: Verdic
     for name, start, stop, stage in reversed(spans):
         ok = "" if stage["ok"] else " FAILED"
         cpu = cpu_between(run.cpu_at, start, stop)
-        print(f"| {name}{ok} | {stage['seconds']:.1f} | {cpu:.1f} |")
+        inside = [(m, t) for at, m, t in run.rss_at if start <= at <= stop] or [(0.0, 0.0)]
+        memory = f"{max(m for m, _ in inside):.0f} / {max(t for _, t in inside):.0f}"
+        print(f"| {name}{ok} | {stage['seconds']:.1f} | {cpu:.1f} | {memory} |")
     print(
         f"| (process start, imports, checks, report) | {end:.1f} | "
-        f"{cpu_between(run.cpu_at, 0, end):.1f} |"
+        f"{cpu_between(run.cpu_at, 0, end):.1f} | |"
     )
     print("\n| failing source | injected | reported | reason (as reported, cut) |")
     print("|---|---|---|---|")
