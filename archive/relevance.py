@@ -42,6 +42,10 @@ VOCABULARY_LISTS: dict[str, str] = {
     "'AI' of the article bird flu",
     "avian_context": "farm words (방역, 농장, 오리 …): 'AI' in the same sentence is bird flu",
     "not_ai": "names with the letters AI that are not about AI (AI페퍼스)",
+    "actors": "how organisations' names end (기업, 스타트업, 연구원, 재단, 시, 도, 청 …): a "
+    "subject ending so is an industry actor",
+    "industry": "what industry actors do (개발, 출시, 도입, 투자, 공급, 협약, 수주 …): an actor, "
+    "one of these and an AI term in one sentence are an industry actor doing AI",
 }
 POLICIES = ("all", "filter")
 
@@ -65,6 +69,8 @@ class AiVocabulary:
     avian: tuple[str, ...] = ()
     avian_context: tuple[str, ...] = ()
     not_ai: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    industry: tuple[str, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -119,6 +125,7 @@ class RelevanceEvidence:
     """A word the score read: what it counts for, where it is, and why it counts or not."""
 
     kind: str  # term | ml | applied | commerce | other | market | culture | ai_company | topic
+    # | actor (an industry actor doing AI: the subject, with the industry word in `note`)
     # | cancelled
     surface: str
     field: str  # title | lead | body

@@ -4,8 +4,9 @@
 Usage: .venv/bin/python bench/relevance.py [N]   (N articles for the speed part, default 2000)
 
 1. Precision and recall at the default threshold per split: the fitting corpus's TRAIN and
-   TEST (both fitted unless the model says `fitted_on: train`) and the held-out sets
-   (fresh*.jsonl, never fitted), per kind of article (clear or borderline).
+   TEST and the later sets (fresh*.jsonl; the model's `trained.fitted_on` names the fitted
+   splits — fresh..fresh4 since v5 — the others are held out), per kind of article (clear or
+   borderline).
 2. Long stories, made from TRAIN articles only: several unrelated non-AI stories joined (with
    and without one sentence that mentions AI), an AI story followed by another AI story, and an
    AI story followed by two unrelated ones; the share scored relevant.
@@ -41,7 +42,7 @@ from nlp.relevance_stage import open_scorer, score_archive  # noqa: E402
 
 LABELS = ROOT / "tests" / "fixtures" / "relevance"
 CORPUS = LABELS / "articles.jsonl"
-HELD_OUT = sorted(LABELS.glob("fresh*.jsonl"))  # written after the model, never fitted
+FRESH = sorted(LABELS.glob("fresh*.jsonl"))  # later sets: fitted or held out, see fitted_on
 DEMO = ROOT / "content" / "demo" / "corpus.jsonl"
 PASSING = "시는 또 인공지능(AI) 기술을 활용한 민원 서비스도 검토하겠다고 밝혔다."
 
@@ -57,13 +58,13 @@ def main(n: int) -> None:
         return scorer.score(result.doc, result.tags).score
 
     labels = load_relevance_labels(CORPUS)
-    held_out = [label for path in HELD_OUT for label in load_relevance_labels(path)]
-    scored = score_labels([*labels, *held_out], lambda label: score(label.title, label.text))
-    result = evaluate_relevance(scored, threshold)
-    fitted_on = scorer.model.trained.get("fitted_on", "train")
+    fresh = [label for path in FRESH for label in load_relevance_labels(path)]
+    scored = score_labels([*labels, *fresh], lambda label: score(label.title, label.text))
+    fitted_on = str(scorer.model.trained.get("fitted_on", "train"))
+    result = evaluate_relevance(scored, threshold, fitted_on)
     print(
         f"## 1. Labelled sets (tests/fixtures/relevance/), threshold {threshold:.3f}, "
-        f"fitted on {fitted_on}\n"
+        f"fitted on {fitted_on}; held out: {', '.join(result.held_out) or 'none'}\n"
     )
     print("| split | articles | tp | fp | fn | precision | recall | F1 |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")

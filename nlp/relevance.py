@@ -1,13 +1,17 @@
 """Is an article about the AI industry? A relevance score in [0, 1] with its evidence.
 
 A pure function of the document (title + body + morphemes), its tags and the vocabulary of
-topics.toml's [ai] table. The model is small and explainable: the words found become sixteen
+topics.toml's [ai] table. The model is small and explainable: the words found become twenty
 features (an AI term in the title, in the lead, the share of sentences that talk about AI or
 machine learning, words of ads, of stock-market wraps, of fiction and the arts, or of other kinds
-of stories …), each feature has a weight, and the score is the logistic function of their
-weighted sum. The weights and the default threshold are fitted on the labelled corpus
-tests/fixtures/relevance/articles.jsonl by scripts/fit_relevance.py (never on the held-out
-fresh*.jsonl sets) and kept in nlp/relevance_model.json.
+of stories …), and four read the structure of the sentences: is an industry actor (a company,
+institute, agency or local government, as the subject) doing AI in the title or lead, and in
+which share of the body (nlp/relevance_actor.py); is the title's AI term only a theme ("AI와 …",
+"AI 시대"). Each feature has a weight, and the score is the logistic function of their weighted
+sum. The weights and the default threshold are fitted on the labelled corpus
+tests/fixtures/relevance/ (articles.jsonl and the studied sets fresh..fresh4) by
+scripts/fit_relevance.py (never on later held-out sets such as fresh5.jsonl) and kept in
+nlp/relevance_model.json.
 
 Ambiguous words are cancelled before they count: `AI` inside a Latin word (KAIST, AIA생명) never
 matches; `AI` in a name (AI페퍼스) is a name; `AI` in an article that names avian influenza
@@ -20,6 +24,7 @@ import hashlib
 import json
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,9 +34,10 @@ from archive.records import Tag
 from archive.relevance import AiVocabulary, Relevance, RelevanceError, RelevanceEvidence
 from nlp.document import Document, Sentence
 from nlp.keywords import KeywordHit, KeywordMatcher
+from nlp.relevance_actor import actor_in
 
 MODEL_PATH = Path(__file__).with_name("relevance_model.json")
-SCORER_VERSION = "2"  # bump when features or rules change (re-scores the archive)
+SCORER_VERSION = "3"  # bump when features or rules change (re-scores the archive)
 
 # The model's inputs, each in [0, 1]; README "Relevance" explains them.
 FEATURES: dict[str, str] = {
@@ -51,6 +57,12 @@ FEATURES: dict[str, str] = {
     "market_share": "share of the body's sentences with a stock-market word",
     "culture_title": "a word of fiction, film or the arts (소설, 개봉, 전시 …) in the title",
     "culture_share": "share of the body's sentences with a word of fiction, film or the arts",
+    "actor_head": "an industry actor doing AI in the title or the lead (actor + industry word + "
+    "AI term in one sentence)",
+    "actor_share": "share of the body's sentences with an industry actor doing AI",
+    "industry_share": "share of the body's sentences with an AI term and an industry word",
+    "theme_title": "the title's AI term is a theme ('AI와 …', 'AI 시대', 'AI를 말하다') and no "
+    "sentence of the body has an AI term with an industry word",
 }
 TOPIC_CAP = 3
 AI_COMPANY_THRESHOLD = 0.5
@@ -60,7 +72,8 @@ _LIST_MARKS = "·ㆍ"
 _BARE_AI = re.compile(r"(?<![A-Za-z])AI(?![A-Za-z])")
 # Vocabulary lists searched in the text, and the evidence kind each one gives.
 _SEARCHED = ("terms", "models", "tasks", "applied", "commerce", "other", "market", "culture")
-_CONTEXT = ("avian", "avian_context", "not_ai")
+_CONTEXT = ("avian", "avian_context", "not_ai", "industry")
+_DOING_AI = ("terms", "ai_company", "applied", "ml")  # what an actor's sentence must say
 
 
 @dataclass(frozen=True)
@@ -132,6 +145,8 @@ class _Found:
 
     counted: list[tuple[str, KeywordHit]] = field(default_factory=list)  # (kind, hit)
     evidence: list[RelevanceEvidence] = field(default_factory=list)
+    industry: list[KeywordHit] = field(default_factory=list)
+    companies: list[tuple[int, int, str]] = field(default_factory=list)  # any tagged company
 
 
 class RelevanceScorer:
@@ -192,6 +207,7 @@ class RelevanceScorer:
             if doc.field_at(hit.start) != "title":
                 sentences.setdefault(kind, set()).add(sentence_index(hit.start))
         ml = sentences.get("models", set()) & sentences.get("tasks", set())
+        actor_head, actor_body, industry_body = self._actors(doc, found, body)
         terms = [h for k, h in found.counted if k in ("terms", "ai_company")]
         listed = sum(1 for h in terms if _in_list(doc.text, h.start, h.end))
         topics = {
@@ -228,6 +244,17 @@ class RelevanceScorer:
             "market_share": share("market"),
             "culture_title": in_field("title", "culture"),
             "culture_share": share("culture"),
+            "actor_head": float(actor_head),
+            "actor_share": len(actor_body) / n,
+            "industry_share": len(industry_body) / n,
+            "theme_title": float(
+                not industry_body
+                and any(
+                    _is_theme(doc, h)
+                    for k, h in found.counted
+                    if k == "terms" and h.start < doc.title_end
+                )
+            ),
         }
         found.evidence.extend(
             RelevanceEvidence("topic", name, "", "", note="topic tag") for name in sorted(topics)
@@ -241,6 +268,57 @@ class RelevanceScorer:
         )
         return values, found.evidence
 
+    def _actors(
+        self, doc: Document, found: _Found, body: Sequence[Sentence]
+    ) -> tuple[bool, set[int], set[int]]:
+        """Sentences where an industry actor does AI: (one in the title or lead?, the body
+        sentences with one, the body sentences with an AI term and an industry word)."""
+        doing: set[int] = set()  # sentence starts with an AI term, an AI company or ML
+        kinds: dict[int, set[str]] = {}
+        for kind, hit in found.counted:
+            kinds.setdefault(doc.sentence_at(hit.start).start, set()).add(kind)
+        for start, present in kinds.items():
+            if present & set(_DOING_AI) or {"models", "tasks"} <= present:
+                doing.add(start)
+        industry = {doc.sentence_at(h.start).start: h for h in found.industry}
+        head = False
+        actor_body: set[int] = set()
+        industry_body: set[int] = set()
+        body_index = {s.start: i for i, s in enumerate(body)}
+        for sentence in doc.sentences:
+            verb = industry.get(sentence.start)
+            if sentence.start not in doing or verb is None:
+                continue
+            if sentence.start in body_index:
+                industry_body.add(body_index[sentence.start])
+            actor = actor_in(
+                doc,
+                sentence.start,
+                sentence.end,
+                self.vocabulary.actors,
+                found.companies,
+                headline=sentence.field == "title",
+            )
+            if actor is None:
+                continue
+            if sentence.field in ("title", "lead"):
+                head = True
+            if sentence.start in body_index:
+                actor_body.add(body_index[sentence.start])
+            text = doc.text[sentence.start : sentence.end]
+            found.evidence.append(
+                RelevanceEvidence(
+                    "actor",
+                    actor.surface,
+                    sentence.field,
+                    text,
+                    actor.start - sentence.start,
+                    actor.end - sentence.start,
+                    f"industry actor doing AI: {actor.surface} … {verb.surface}",
+                )
+            )
+        return head, actor_body, industry_body
+
     def _find(self, doc: Document) -> _Found:
         hits, misses = self._matcher.find(doc)
         found = _Found()
@@ -251,6 +329,7 @@ class RelevanceScorer:
         avian = by_label.get("avian", [])
         context = {doc.sentence_at(h.start).start: h for h in by_label.get("avian_context", [])}
         dateline = doc.dateline
+        found.industry = by_label.get("industry", [])
         for label in _SEARCHED:
             for hit in by_label.get(label, []):
                 if dateline and dateline.outlet_start <= hit.start < dateline.outlet_end:
@@ -295,7 +374,7 @@ class RelevanceScorer:
     def _add_companies(self, doc: Document, tags: Sequence[Tag], found: _Found) -> None:
         """Mentions of companies marked `ai = true` count as AI terms where they are."""
         for tag in tags:
-            if tag.kind != "company" or tag.key not in self.ai_companies:
+            if tag.kind != "company":
                 continue
             if tag.score < AI_COMPANY_THRESHOLD and tag.origin == "auto":
                 continue
@@ -304,6 +383,9 @@ class RelevanceScorer:
                 if at < 0:
                     continue
                 start = at + item.start
+                found.companies.append((start, at + item.end, item.surface))
+                if tag.key not in self.ai_companies:
+                    continue
                 hit = KeywordHit(start, at + item.end, item.surface, tag.key, "ai_company")
                 found.counted.append(("ai_company", hit))
                 found.evidence.append(
@@ -341,6 +423,7 @@ _KIND_ORDER = {
     "market": 4,
     "culture": 4,
     "other": 5,
+    "actor": 0,
 }
 
 
@@ -355,6 +438,34 @@ def _evidence(doc: Document, kind: str, hit: KeywordHit, note: str = "") -> Rele
         hit.end - sentence.start,
         note,
     )
+
+
+_THEME_NEXT = {
+    ("JKB", "와"),
+    ("JKB", "과"),
+    ("JC", "와"),
+    ("JC", "과"),
+    ("NNG", "시대"),
+    ("JKO", "를"),
+    ("JKO", "을"),
+}
+
+
+def _is_theme(doc: Document, hit: KeywordHit) -> bool:
+    """An AI term of the title that is a theme rather than a thing: followed by 와/과 ('AI와
+    인간'), 시대 ('AI 시대의 리더십') or an object marker before a verb of talk ('AI를 말하다')."""
+    index = bisect_left(doc.morphemes.starts, hit.end)
+    starts, tags = doc.morphemes.starts, doc.morphemes.tags
+    if index >= len(starts) or starts[index] >= doc.title_end:
+        return False
+    surface = doc.text[starts[index] : doc.morphemes.ends[index]]
+    tag = tags[index].split("+")[0]
+    if (tag, surface) not in _THEME_NEXT:
+        return False
+    if tag != "JKO":
+        return True
+    after = doc.text[doc.morphemes.ends[index] : doc.title_end].lstrip()
+    return after.startswith(("말하", "묻", "생각하", "이야기하", "논하", "읽", "노래하", "그리"))
 
 
 def _in_list(text: str, start: int, end: int) -> bool:

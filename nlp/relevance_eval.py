@@ -3,10 +3,11 @@
 Labels are JSON Lines with `id`, `title`, `text` and `relevant` (true/false), optionally
 `category`, `source_kind` and `note` (tests/fixtures/relevance/articles.jsonl, whose README
 is the labelling guideline). The split is by id: `split_of(id)` hashes the fitting corpus's
-ids (`rel_NNN`), so an article stays in its split whatever else is added; the weights and the
-threshold are fitted on TRAIN and TEST, or TRAIN only (the model's `trained.fitted_on`). Articles of other labelled sets (`fresh_NNN` in
-fresh.jsonl, `fresh2_NNN` …) were written after the model and are never used for fitting:
-their split is their id's prefix ("fresh", "fresh2"), reported beside train and test.
+ids (`rel_NNN`), so an article stays in its split whatever else is added. Articles of other
+labelled sets (`fresh_NNN` in fresh.jsonl, `fresh5_NNN` …) have their id's prefix as split
+("fresh", "fresh5"). The model's `trained.fitted_on` names the splits its weights were fitted on
+("train", "all" = train and test, or a list such as "train,test,fresh,fresh2,fresh3,fresh4");
+every other split is reported as held out.
 
 Fitting is an L2-regularised logistic regression (Newton's method, numpy): a dozen features,
 so it converges in a few steps and every weight can be read and explained.
@@ -266,15 +267,20 @@ class RelevanceEvaluation:
     """Precision and recall of the filter per split, and every wrong decision."""
 
     threshold: float
-    fitted_on: str = "train"  # the model's fitted splits: "train", or "all" (train and test)
+    fitted_on: str = "train"  # the model's fitted splits: "train", "all" (train and test) or
+    # a comma-separated list ("train,test,fresh,fresh2,fresh3,fresh4")
     splits: dict[str, Counts] = field(default_factory=dict)
     errors: list[Scored] = field(default_factory=list)
 
     @property
     def held_out(self) -> list[str]:
         """The splits the weights never saw."""
-        fitted = ("train",) if self.fitted_on == "train" else ("train", "test")
-        return [name for name in self.splits if name not in (*fitted, "all")]
+        return [name for name in self.splits if name not in (*self.fitted, "all")]
+
+    @property
+    def fitted(self) -> tuple[str, ...]:
+        """The splits the weights were fitted on."""
+        return fitted_splits(self.fitted_on)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -294,6 +300,16 @@ class RelevanceEvaluation:
                 for e in self.errors
             ],
         }
+
+
+def fitted_splits(fitted_on: str) -> tuple[str, ...]:
+    """The splits a model's `trained.fitted_on` names: "train", "all" (train and test), or a
+    comma-separated list of splits."""
+    if fitted_on == "train":
+        return ("train",)
+    if fitted_on == "all":
+        return ("train", "test")
+    return tuple(name.strip() for name in fitted_on.split(",") if name.strip())
 
 
 def evaluate_relevance(
@@ -319,7 +335,7 @@ def evaluate_relevance(
 
 def format_evaluation(result: RelevanceEvaluation) -> str:
     """The table `build.py eval` prints for a relevance corpus."""
-    fitted = "train only" if result.fitted_on == "train" else "train and test"
+    fitted = "train only" if result.fitted_on == "train" else ", ".join(result.fitted)
     held_out = ", ".join(result.held_out) or "none"
     lines = [
         f"relevance filter at threshold {result.threshold:.3f} "

@@ -10,6 +10,7 @@ from nlp.relevance import FEATURES
 KIND_LABEL = {
     "term": "AI term",
     "ai_company": "AI company",
+    "actor": "industry actor",
     "ml": "model/task word",
     "applied": "AI application",
     "commerce": "sales/ads word",

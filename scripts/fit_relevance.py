@@ -2,13 +2,14 @@
 """Fit the relevance model's weights and default threshold on the fitting corpus, write them to
 nlp/relevance_model.json, and print how the filter does.
 
-The fitting corpus is tests/fixtures/relevance/articles.jsonl (ids rel_NNN). By default the
-whole corpus is fitted (`--fit-on all`: TRAIN and TEST, since TEST's errors have been studied it
-is no longer held out); `--fit-on train` fits TRAIN only and prints TEST as held out. Every
-choice is made on the fitted articles alone: the L2 strength and the threshold by 5-fold
-cross-validation (best recall at precision ≥ MIN_PRECISION, then the strongest regularisation
-within TOLERANCE of it). The held-out sets (fresh.jsonl, fresh2.jsonl: ids not rel_NNN) are
-refused here: they are for `build.py eval` only.
+The fitting data are tests/fixtures/relevance/articles.jsonl (ids rel_NNN) and the held-out
+sets that have been scored and studied since (fresh.jsonl … fresh4.jsonl): 447 articles. By
+default all of them are fitted (`--fit-on all`); `--fit-on train` leaves articles.jsonl's TEST
+split out and prints it as held out. Every choice is made on the fitted articles alone: the L2
+strength and the threshold by 5-fold cross-validation (best recall at precision ≥
+MIN_PRECISION, then the strongest regularisation within TOLERANCE of it). Later held-out sets
+(fresh5.jsonl, …) are refused here: they are for `build.py eval` only. `--without FEATURE …`
+fits without some features, to compare feature sets by the same cross-validation.
 
 Run after changing the features (nlp/relevance.py) or the corpus; a vocabulary change in
 topics.toml can be re-fitted the same way (the tag stage re-scores the archive either way):
@@ -16,6 +17,8 @@ topics.toml can be re-fitted the same way (the tag stage re-scores the archive e
     .venv/bin/python scripts/fit_relevance.py                 # fit on all, write, print
     .venv/bin/python scripts/fit_relevance.py --dry-run       # fit and print only
     .venv/bin/python scripts/fit_relevance.py --fit-on train  # hold TEST out
+    .venv/bin/python scripts/fit_relevance.py --dry-run --without actor_head actor_share \
+        industry_share theme_title                            # v3's features, same procedure
 """
 
 from __future__ import annotations
@@ -44,7 +47,13 @@ from nlp.relevance_eval import (  # noqa: E402
     predict,
 )
 
-CORPUS = ROOT / "tests" / "fixtures" / "relevance" / "articles.jsonl"
+LABELS = ROOT / "tests" / "fixtures" / "relevance"
+CORPUS = LABELS / "articles.jsonl"
+# The held-out sets fresh..fresh4 have been scored and their errors studied: they are fitting
+# data now. fresh5 (and any later set) stays held out: it is for build.py eval only.
+FITTING = (CORPUS, *(LABELS / f"{name}.jsonl" for name in ("fresh", "fresh2", "fresh3", "fresh4")))
+SPLIT_ORDER = ("train", "test", "fresh", "fresh2", "fresh3", "fresh4")
+FITTED_SPLITS = frozenset(SPLIT_ORDER)
 L2_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 TOLERANCE = 0.02  # recall within this of the best: prefer the stronger regularisation (smaller
 # weights carry better to articles unlike the corpus: longer, from other outlets)
@@ -52,7 +61,21 @@ TOLERANCE = 0.02  # recall within this of the best: prefer the stronger regulari
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--labels", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        nargs="+",
+        default=list(FITTING),
+        help="Label files to fit (default: articles.jsonl and fresh..fresh4).",
+    )
+    parser.add_argument(
+        "--without",
+        nargs="+",
+        default=[],
+        choices=list(FEATURES),
+        metavar="FEATURE",
+        help="Leave these features out (weight 0): to compare with an older model's features.",
+    )
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--dry-run", action="store_true", help="Print only; write nothing.")
     parser.add_argument(
@@ -69,21 +92,22 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    labels = load_relevance_labels(args.labels)
-    held_out = sorted({label.split for label in labels} - {"train", "test"})
+    labels = [label for path in args.labels for label in load_relevance_labels(path)]
+    held_out = sorted({label.split for label in labels} - FITTED_SPLITS)
     if held_out:
         sys.exit(
-            f"{args.labels}: has held-out articles ({', '.join(held_out)} ids); fit only the "
-            "fitting corpus (ids rel_NNN) and score held-out sets with build.py eval"
+            f"{', '.join(map(str, args.labels))}: has held-out articles ({', '.join(held_out)} "
+            "ids); fit only articles.jsonl and fresh..fresh4, and score held-out sets with "
+            "build.py eval"
         )
-    fitted_splits = ("train", "test") if args.fit_on == "all" else ("train",)
+    fitted_splits = FITTED_SPLITS - {"test"} if args.fit_on == "train" else FITTED_SPLITS
     taxonomy_dir = ROOT / "content" / "taxonomy"
     pipeline = open_pipeline(taxonomy_dir, cache_dir=ROOT / ".cache" / "analyzer")
     vocabulary = load_ai_vocabulary(taxonomy_dir / "topics.toml")
     ai_companies = [c.name for c in pipeline.taxonomy.companies if c.ai]
     empty = RelevanceModel({}, 0.0, 0.5)
     scorer = RelevanceScorer(vocabulary, empty, ai_companies)
-    names = list(FEATURES)
+    names = [n for n in FEATURES if n not in args.without]
     rows = []
     for label in labels:
         result = pipeline.tag_text(label.title, label.text)
@@ -119,7 +143,8 @@ def main() -> None:
     if not args.hide_test and args.fit_on == "train":
         table["test (held out)"] = counts(~train, scores)
     print(
-        f"corpus {args.labels}: {len(labels)} articles, {int(train.sum())} fitted ({args.fit_on})"
+        f"labels {', '.join(p.name for p in args.labels)}: {len(labels)} articles, "
+        f"{int(train.sum())} fitted ({args.fit_on})"
     )
     print(f"5-fold cross-validation (precision ≥ {MIN_PRECISION}, best recall):")
     for k, (_, cut, c) in grid.items():
@@ -150,12 +175,14 @@ def main() -> None:
         bias,
         threshold,
         {
-            "corpus": str(
-                args.labels.relative_to(ROOT) if args.labels.is_relative_to(ROOT) else args.labels
-            ),
-            "corpus_sha1": hashlib.sha1(args.labels.read_bytes()).hexdigest()[:12],
+            "corpus": [
+                str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p) for p in args.labels
+            ],
+            "corpus_sha1": hashlib.sha1(b"".join(p.read_bytes() for p in args.labels)).hexdigest()[
+                :12
+            ],
             "vocabulary": vocabulary.fingerprint,
-            "fitted_on": args.fit_on,
+            "fitted_on": ",".join(n for n in SPLIT_ORDER if n in fitted_splits),
             "train_articles": int(train.sum()),
             "l2": l2,
             "l2_rule": f"strongest with cross-validated recall within {TOLERANCE} of the best",

@@ -254,3 +254,44 @@ def test_split_headline():
         "본문 첫 줄\n둘째 줄",
     )
     assert split_headline("한 덩어리 글\n이어지는 줄") == ("", "한 덩어리 글\n이어지는 줄")
+
+
+def test_an_ai_lecture_is_not_ai_news(score):
+    relevance = score(
+        "'AI 시대, 일의 의미를 묻다'…구립도서관 시민 특강",
+        "[울산=한도윤 기자] 울산 남구 구립도서관이 다음 달 시민 특강 'AI 시대, 일의 의미를 묻다'를 "
+        "연다.\n\n강사로 나서는 철학자는 기계가 사람의 일을 나눠 맡게 될 때 일과 여가, 보람이 어떻게 "
+        "달라지는지 이야기한다. 참석자들은 강연 뒤 조별로 자신의 일을 돌아보는 글을 쓴다.\n\n"
+        "특강은 무료이며 선착순 80명을 받는다. 신청은 도서관 누리집에서 하면 된다.",
+    )
+    assert relevance.features["theme_title"] == 1.0
+    assert relevance.features["actor_head"] == 0.0 and relevance.features["actor_share"] == 0.0
+    assert not relevance.relevant
+
+
+def test_a_tv_show_about_ai_is_not_ai_news(score):
+    relevance = score(
+        "예능 'AI와 함께 캠핑을'…출연자들 인공지능 비서에 길 묻다 낭패",
+        "(서울=오세린 기자) 이번 주 예능 프로그램에서는 출연자 세 명이 인공지능 비서의 안내만 믿고 "
+        "캠핑을 떠난다.\n\n출연자들은 AI 비서에게 캠핑장 가는 길과 텐트 치는 법을 묻지만, 엉뚱한 "
+        "답에 한밤중까지 헤맨다. 결국 마을 주민의 도움으로 저녁을 짓는 장면이 웃음을 준다.\n\n"
+        "프로그램은 매주 일요일 저녁 방송된다.",
+    )
+    assert relevance.features["theme_title"] == 1.0
+    assert relevance.features["actor_head"] == 0.0
+    assert not relevance.relevant
+
+
+def test_a_regional_government_investing_in_an_ai_company_is_ai_news(score):
+    relevance = score(
+        "전남도, 여수 AI 스타트업에 50억 투자…해상 풍력 점검 드론 개발",
+        "[무안=정하율 기자] 전라남도가 해상 풍력 발전기를 드론으로 점검하는 여수의 인공지능 "
+        "스타트업에 50억 원을 투자한다.\n\n도는 지역혁신펀드를 통해 이 스타트업의 지분을 인수한다. "
+        "회사는 딥러닝 영상 분석 모델로 날개의 균열을 찾아내는 점검 드론을 개발하고 있다.\n\n"
+        '도 관계자는 "AI 기업이 지역에서 크도록 돕겠다"고 말했다.',
+    )
+    assert relevance.features["actor_head"] == 1.0
+    assert relevance.features["actor_share"] > 0
+    actors = [e for e in relevance.evidence if e.kind == "actor"]
+    assert actors and actors[0].note.startswith("industry actor doing AI")
+    assert relevance.relevant

@@ -153,18 +153,29 @@ def test_held_out_sets_are_their_own_split():
     assert result.splits["fresh2"].tp + result.splits["fresh2"].tn == 47
     fitted_train_only = evaluate_relevance(score_labels(labels, lambda label: 1.0), 0.5)
     assert fitted_train_only.held_out == ["test", *held_out]
+    fitted_on_four = ",".join(["train", "test", *held_out])  # the shipped model's fitted_on
+    assert (
+        evaluate_relevance(score_labels(labels, lambda label: 1.0), 0.5, fitted_on_four).held_out
+        == []
+    )
 
 
 def test_fitting_refuses_a_held_out_set(root):
     done = subprocess.run(
-        [sys.executable, "scripts/fit_relevance.py", "--dry-run", "--labels", str(FRESH)],
+        [
+            sys.executable,
+            "scripts/fit_relevance.py",
+            "--dry-run",
+            "--labels",
+            str(CORPUS.with_name("fresh5.jsonl")),
+        ],
         cwd=root,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode != 0
-    assert "held-out articles (fresh ids)" in done.stderr
+    assert "held-out articles (fresh5 ids)" in done.stderr
 
 
 def test_labels_errors_name_the_line(tmp_path):

@@ -118,7 +118,11 @@ def test_explain_shows_the_relevance_evidence(newsroom):
     relevance = data["relevance"]
     assert relevance["relevant"] and relevance["verdict"]["published"]
     assert any(e["surface"] == "인공지능" for e in relevance["evidence"])
-    assert {f["name"] for f in relevance["features"]} >= {"term_title", "term_share"}
+    assert {f["name"] for f in relevance["features"]} >= {"term_title", "term_share", "actor_head"}
+    actors = [e for e in relevance["evidence"] if e["kind"] == "actor"]  # who does the AI
+    assert actors and "industry actor doing AI" in actors[0]["note"]
+    shown = run_build(*newsroom["args"], "explain", found[GENERAL_AI]).stdout
+    assert "industry actor" in shown
 
 
 def test_editors_decide_last_and_it_survives_update(newsroom):

@@ -1,0 +1,37 @@
+"""Industry actors as subjects (nlp/relevance_actor.py), read from the real analyzer."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.relevance import load_ai_vocabulary
+from nlp.relevance_actor import actor_in, is_actor, subjects
+
+
+@pytest.fixture(scope="module")
+def actors(root):
+    return load_ai_vocabulary(root / "content" / "taxonomy" / "topics.toml").actors
+
+
+def test_is_actor_reads_how_the_name_ends(actors):
+    assert is_actor("광주시", actors) and is_actor("스타트업 새솔바이오", actors)
+    assert is_actor("특허청", actors) and is_actor("회사", actors)
+    assert not is_actor("도시", actors) and not is_actor("정도", actors)
+    assert not is_actor("출연자들", actors) and not is_actor("강좌", actors)
+
+
+def test_subjects_are_noun_runs_before_subject_particles(pipeline, actors):
+    doc = pipeline.tag_text(
+        "누리칩스, NPU 공급 계약",
+        "(판교=신우람 기자) 지역 AI 기업 온담헬스가 판독 소프트웨어를 출시했다. "
+        "출연자들은 AI 비서에게 길을 물었다.",
+    ).doc
+    title = [s.surface for s in subjects(doc, 0, doc.title_end, headline=True)]
+    assert title == ["누리칩스"]
+    body = [s.surface for s in subjects(doc, doc.title_end, len(doc.text))]
+    assert "지역 AI 기업 온담헬스" in body and "출연자들" in body
+    first = doc.sentences[1]
+    found = actor_in(doc, first.start, first.end, actors)
+    assert found is not None and found.surface == "지역 AI 기업 온담헬스"
+    last = doc.sentences[-1]
+    assert actor_in(doc, last.start, last.end, actors) is None
