@@ -371,17 +371,10 @@ def render_site(
     if kept is not None:  # nothing it reads changed: no page to render, no file to write
         log.info("nothing changed since the last render: %d files kept", kept)
         return RenderReport(stored.pages, 0, kept, 0, skipped=kept)
-    copies = store.duplicate_groups()
-    hidden = {a.id for group in copies.values() for a in group}
-    articles = [a for a in store.articles() if a.id not in hidden]
     curation = curation or Curation()
-    if relevance is not None:  # not about AI (by score, source policy or editors): unpublished
-        articles = relevance.keep(articles, curation)
-    shown, tags = curate_articles(articles, store.tags(), curation)
-    site = build_site(shown, tags, taxonomy, config, source_names or {}, copies)
+    site = _site_model(store, taxonomy, config, source_names or {}, curation, relevance)
     site.map_data = map_data
     site.editorial, site.pinned = editorial or Editorial(), curation.pinned
-    site.nouns = article_nouns(store, articles)
     env = make_environment(templates, config)
     env.globals.update(menu_pages=site.editorial.menu, pinned=site.pinned)
     writer = Writer(out_dir)
@@ -421,6 +414,28 @@ def render_site(
         skipped=pages.skipped,
         workers=pages.workers,
     )
+
+
+def _site_model(
+    store: Store,
+    taxonomy: Taxonomy,
+    config: SiteConfig,
+    source_names: dict[str, str],
+    curation: Curation,
+    relevance: RelevanceFilter | None,
+) -> Site:
+    """The site model of the archive's published articles. The articles (with their texts,
+    ~6 KB each) are dropped on return: the pages need only the views, and at 100,000 articles
+    the texts would otherwise stay in memory, and in every worker, through the whole render."""
+    copies = store.duplicate_groups()
+    hidden = {a.id for group in copies.values() for a in group}
+    articles = [a for a in store.articles() if a.id not in hidden]
+    if relevance is not None:  # not about AI (by score, source policy or editors): unpublished
+        articles = relevance.keep(articles, curation)
+    shown, tags = curate_articles(articles, store.tags(), curation)
+    site = build_site(shown, tags, taxonomy, config, source_names, copies)
+    site.nouns = article_nouns(store, articles)
+    return site
 
 
 def _copy_static(folder: Path, writer: Writer) -> None:
