@@ -11,6 +11,7 @@ here knows what a page shows.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -200,11 +201,14 @@ def _in_workers(jobs: list[Job], out_dir: Path, workers: int) -> list[ShareResul
     size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
     starts = list(range(0, len(jobs), size))
     stops = [min(start + size, len(jobs)) for start in starts]
+    gc.collect()
+    gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return list(pool.map(_worker_share, starts, stops))
     finally:
+        gc.unfreeze()
         _JOB = None
 
 
