@@ -44,8 +44,12 @@ VOCABULARY_LISTS: dict[str, str] = {
     "not_ai": "names with the letters AI that are not about AI (AI페퍼스)",
     "actors": "how organisations' names end (기업, 스타트업, 연구원, 재단, 시, 도, 청 …): a "
     "subject ending so is an industry actor",
-    "industry": "what industry actors do (개발, 출시, 도입, 투자, 공급, 협약, 수주 …): an actor, "
-    "one of these and an AI term in one sentence are an industry actor doing AI",
+    "industry": "what industry actors do (개발, 출시, 도입, 투자, 공급, 협약, 수주 …): an actor "
+    "as the subject of one of these as predicate, in a sentence with an AI term, is an industry "
+    "actor doing AI",
+    "people": "how people, audiences and talk events end (학생, 시민, 응답자, 명, 토론, 강좌 …): "
+    "such a subject in the title or lead's AI sentence, with no actor doing AI there, is talk "
+    "about AI (a poll, a debate, a class)",
 }
 POLICIES = ("all", "filter")
 
@@ -71,6 +75,7 @@ class AiVocabulary:
     not_ai: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     industry: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
 
     @property
     def fingerprint(self) -> str:

@@ -1,16 +1,18 @@
 """Is an article about the AI industry? A relevance score in [0, 1] with its evidence.
 
 A pure function of the document (title + body + morphemes), its tags and the vocabulary of
-topics.toml's [ai] table. The model is small and explainable: the words found become twenty
+topics.toml's [ai] table. The model is small and explainable: the words found become twenty-one
 features (an AI term in the title, in the lead, the share of sentences that talk about AI or
 machine learning, words of ads, of stock-market wraps, of fiction and the arts, or of other kinds
-of stories …), and four read the structure of the sentences: is an industry actor (a company,
-institute, agency or local government, as the subject) doing AI in the title or lead, and in
-which share of the body (nlp/relevance_actor.py); is the title's AI term only a theme ("AI와 …",
-"AI 시대"). Each feature has a weight, and the score is the logistic function of their weighted
+of stories …), and five read the structure of the sentences: is an industry actor (a company,
+institute, agency or local government) the subject of an industry predicate (개발했다, 출시한다,
+계약을 맺었다) in a sentence about AI, in the title or lead, and in which share of the body
+(nlp/relevance_actor.py); are people, an audience or a talk event (학생들, 응답자, 명, 토론) the
+subject of the title or lead's AI sentence instead (a poll, a debate, a class); is the title's AI
+term only a theme ("AI와 …", "AI 시대"). Each feature has a weight, and the score is the logistic function of their weighted
 sum. The weights and the default threshold are fitted on the labelled corpus
-tests/fixtures/relevance/ (articles.jsonl and the studied sets fresh..fresh4) by
-scripts/fit_relevance.py (never on later held-out sets such as fresh5.jsonl) and kept in
+tests/fixtures/relevance/ (articles.jsonl and the studied sets fresh..fresh5) by
+scripts/fit_relevance.py (never on later held-out sets such as fresh6.jsonl) and kept in
 nlp/relevance_model.json.
 
 Ambiguous words are cancelled before they count: `AI` inside a Latin word (KAIST, AIA생명) never
@@ -34,10 +36,10 @@ from archive.records import Tag
 from archive.relevance import AiVocabulary, Relevance, RelevanceError, RelevanceEvidence
 from nlp.document import Document, Sentence
 from nlp.keywords import KeywordHit, KeywordMatcher
-from nlp.relevance_actor import actor_in
+from nlp.relevance_actor import is_person, linked_actor, subjects
 
 MODEL_PATH = Path(__file__).with_name("relevance_model.json")
-SCORER_VERSION = "3"  # bump when features or rules change (re-scores the archive)
+SCORER_VERSION = "4"  # bump when features or rules change (re-scores the archive)
 
 # The model's inputs, each in [0, 1]; README "Relevance" explains them.
 FEATURES: dict[str, str] = {
@@ -57,10 +59,12 @@ FEATURES: dict[str, str] = {
     "market_share": "share of the body's sentences with a stock-market word",
     "culture_title": "a word of fiction, film or the arts (소설, 개봉, 전시 …) in the title",
     "culture_share": "share of the body's sentences with a word of fiction, film or the arts",
-    "actor_head": "an industry actor doing AI in the title or the lead (actor + industry word + "
-    "AI term in one sentence)",
+    "actor_head": "an industry actor doing AI in the title or the lead (the actor is the subject "
+    "of an industry word used as predicate, in a sentence with an AI term)",
     "actor_share": "share of the body's sentences with an industry actor doing AI",
     "industry_share": "share of the body's sentences with an AI term and an industry word",
+    "people_head": "a person, audience or talk event (학생, 응답자, 명, 토론 …) is the subject of "
+    "an AI sentence of the title or lead, and no industry actor does AI there",
     "theme_title": "the title's AI term is a theme ('AI와 …', 'AI 시대', 'AI를 말하다') and no "
     "sentence of the body has an AI term with an industry word",
 }
@@ -207,7 +211,7 @@ class RelevanceScorer:
             if doc.field_at(hit.start) != "title":
                 sentences.setdefault(kind, set()).add(sentence_index(hit.start))
         ml = sentences.get("models", set()) & sentences.get("tasks", set())
-        actor_head, actor_body, industry_body = self._actors(doc, found, body)
+        actor_head, actor_body, industry_body, people = self._actors(doc, found, body)
         terms = [h for k, h in found.counted if k in ("terms", "ai_company")]
         listed = sum(1 for h in terms if _in_list(doc.text, h.start, h.end))
         topics = {
@@ -247,6 +251,7 @@ class RelevanceScorer:
             "actor_head": float(actor_head),
             "actor_share": len(actor_body) / n,
             "industry_share": len(industry_body) / n,
+            "people_head": float(people and not actor_head),
             "theme_title": float(
                 not industry_body
                 and any(
@@ -270,9 +275,10 @@ class RelevanceScorer:
 
     def _actors(
         self, doc: Document, found: _Found, body: Sequence[Sentence]
-    ) -> tuple[bool, set[int], set[int]]:
+    ) -> tuple[bool, set[int], set[int], bool]:
         """Sentences where an industry actor does AI: (one in the title or lead?, the body
-        sentences with one, the body sentences with an AI term and an industry word)."""
+        sentences with one, the body sentences with an AI term and an industry word, is a
+        person or talk event the subject of an AI sentence of the title or lead?)."""
         doing: set[int] = set()  # sentence starts with an AI term, an AI company or ML
         kinds: dict[int, set[str]] = {}
         for kind, hit in found.counted:
@@ -280,27 +286,56 @@ class RelevanceScorer:
         for start, present in kinds.items():
             if present & set(_DOING_AI) or {"models", "tasks"} <= present:
                 doing.add(start)
-        industry = {doc.sentence_at(h.start).start: h for h in found.industry}
+        industry: dict[int, list[KeywordHit]] = {}
+        for hit in found.industry:
+            industry.setdefault(doc.sentence_at(hit.start).start, []).append(hit)
         head = False
         actor_body: set[int] = set()
         industry_body: set[int] = set()
         body_index = {s.start: i for i, s in enumerate(body)}
+        people = False
         for sentence in doc.sentences:
-            verb = industry.get(sentence.start)
-            if sentence.start not in doing or verb is None:
+            if sentence.field in ("title", "lead") and sentence.start in doing and not people:
+                person = next(
+                    (
+                        subject
+                        for subject in subjects(
+                            doc, sentence.start, sentence.end, sentence.field == "title"
+                        )
+                        if is_person(subject.surface, self.vocabulary.people)
+                    ),
+                    None,
+                )
+                if person is not None:
+                    people = True
+                    found.evidence.append(
+                        RelevanceEvidence(
+                            "people",
+                            person.surface,
+                            sentence.field,
+                            doc.text[sentence.start : sentence.end],
+                            person.start - sentence.start,
+                            person.end - sentence.start,
+                            f"people or a talk event as the subject: {person.surface}",
+                        )
+                    )
+            words = industry.get(sentence.start)
+            if sentence.start not in doing or not words:
                 continue
             if sentence.start in body_index:
                 industry_body.add(body_index[sentence.start])
-            actor = actor_in(
+            linked = linked_actor(
                 doc,
                 sentence.start,
                 sentence.end,
                 self.vocabulary.actors,
+                words,
                 found.companies,
                 headline=sentence.field == "title",
             )
-            if actor is None:
+            if linked is None:
                 continue
+            actor, verb = linked
             if sentence.field in ("title", "lead"):
                 head = True
             if sentence.start in body_index:
@@ -317,7 +352,7 @@ class RelevanceScorer:
                     f"industry actor doing AI: {actor.surface} … {verb.surface}",
                 )
             )
-        return head, actor_body, industry_body
+        return head, actor_body, industry_body, people
 
     def _find(self, doc: Document) -> _Found:
         hits, misses = self._matcher.find(doc)
@@ -424,6 +459,7 @@ _KIND_ORDER = {
     "culture": 4,
     "other": 5,
     "actor": 0,
+    "people": 5,
 }
 
 

@@ -7,16 +7,23 @@ as subjects ("출연자들은 AI 비서에게 묻는다", "강좌는 … 이야�
 nouns right before a subject or topic particle (이/가/은/는/께서), or before the comma of a
 headline ("누리칩스, NPU 공급 계약"); it is an actor when it ends with one of the [ai] table's
 `actors` words (기업, 스타트업, 연구원, 재단, 진흥원, 시, 도, 청 …) or is a tagged company.
-Pure functions of a Document.
+
+Since model v6 the actor must be *linked* to the industry word: the industry word is used as a
+predicate (개발했다, 출시한다, 선정됐다, 허가를 받았다, 계약을 맺었다, 도입에 나섰다, 선보였다;
+in a headline also a noun at the end: "NPU 공급 계약"), and the actor is that predicate's subject,
+read as the nearest subject before it ("부산시교육청이 연 토론대회에서 'AI 개발 속도'를 두고
+논쟁이 벌어졌다" has no industry predicate; "응답자의 62%가 AI가 업무를 대신할 수 있다고
+답했다" has no actor). Pure functions of a Document.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nlp.document import Document
+from nlp.keywords import KeywordHit
 
 SUBJECT_PARTICLES = frozenset({"이", "가", "은", "는", "께서", "에서는"})
 _SUBJECT_TAGS = ("JKS", "JX")
@@ -31,6 +38,14 @@ NOT_ACTORS = frozenset(
         "일부", "내부", "외부", "전부", "세부", "청소년",
     }
 )  # fmt: skip
+
+
+# After an industry noun and its object marker, verbs that make it the predicate ("계약을
+# 맺었다", "허가를 받았다"); after 에, 나서다 ("도입에 나섰다").
+OBJECT_VERBS = frozenset(
+    {"맺", "받", "따내", "마치", "마쳤", "시작", "추진", "체결", "본격화", "늘리"}
+)
+_PREDICATE_SUFFIX = ("XSV", "XSA")  # 개발/NNG + 했다/XSV, 선정/NNG + 됐다/XSV
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,20 +104,68 @@ def is_actor(surface: str, actors: Iterable[str]) -> bool:
     return False
 
 
-def actor_in(
+def is_person(surface: str, people: Iterable[str]) -> bool:
+    """Does a subject name people, an audience or a talk event: one of its words, without a
+    plural 들, ends with a `people` word ("학생들", "응답자의 62%" → no, "여섯 명", "논쟁")?"""
+    names = tuple(people)
+    return any(word.removesuffix("들").endswith(names) for word in surface.split() if names)
+
+
+def is_predicate(doc: Document, hit: KeywordHit, limit: int, headline: bool = False) -> bool:
+    """Is an industry word used as the predicate of its clause: a verb stem (선보였다, 내놓은),
+    a noun with 하다/되다 (개발했다, 선정됐다), an object of 맺다/받다 … ("계약을 맺었다"), 에
+    나서다 ("도입에 나섰다"), or, in a headline, a noun before the end, a mark or another noun
+    ("NPU 공급 계약", "AI 도입…")? `limit` is the end of the sentence."""
+    morphemes = doc.morphemes
+    starts, ends, tags = morphemes.starts, morphemes.ends, morphemes.tags
+    own = bisect_right(starts, hit.start) - 1
+    if own >= 0 and tags[own].startswith("VV") and ends[own] >= hit.end:
+        return True
+    i = bisect_left(starts, hit.end)
+    if i >= len(starts) or starts[i] >= limit:
+        return headline
+    tag = tags[i]
+    if starts[i] == hit.end and tag.startswith(_PREDICATE_SUFFIX):
+        return True
+    if headline and (tag.startswith("S") or tag.startswith(("NNG", "NNP"))):
+        return True
+    surface = doc.text[starts[i] : ends[i]]
+    if i + 1 >= len(starts) or starts[i + 1] >= limit:
+        return False
+    after = doc.text[starts[i + 1] : ends[i + 1]]
+    if tag.startswith("JKO") and surface in ("을", "를"):
+        return after in OBJECT_VERBS or (
+            tags[i + 1].startswith("VV") and after.startswith(tuple(OBJECT_VERBS))
+        )
+    return tag.startswith("JKB") and surface == "에" and after.startswith("나서")
+
+
+def linked_actor(
     doc: Document,
     start: int,
     end: int,
     actors: Sequence[str],
+    industry: Sequence[KeywordHit],
     companies: Sequence[tuple[int, int, str]] = (),
     headline: bool = False,
-) -> Subject | None:
-    """The first industry actor of the span: a tagged company mentioned in it, or a subject
-    that names an organisation."""
-    for c_start, c_end, name in companies:
-        if start <= c_start < end:
-            return Subject(c_start, c_end, name)
-    for subject in subjects(doc, start, end, headline):
-        if is_actor(subject.surface, actors):
-            return subject
+) -> tuple[Subject, KeywordHit] | None:
+    """The first industry word of the span [start, end) used as a predicate whose subject (the
+    nearest subject before it, or in a headline a tagged company before it) is an industry
+    actor, with that actor; None when no actor is linked to an industry predicate."""
+    found = subjects(doc, start, end, headline)
+    for hit in industry:
+        if not start <= hit.start < end or not is_predicate(doc, hit, end, headline):
+            continue
+        before = [s for s in found if s.end <= hit.start]
+        if before:
+            subject = before[-1]
+            if is_actor(subject.surface, actors) or any(
+                subject.start <= c_start < subject.end for c_start, _, _ in companies
+            ):
+                return subject, hit
+            continue
+        if headline:
+            for c_start, c_end, name in companies:
+                if start <= c_start and c_end <= hit.start:
+                    return Subject(c_start, c_end, name), hit
     return None

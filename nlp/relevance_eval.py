@@ -27,8 +27,9 @@ from nlp.labels import LabelError
 
 TEST_SHARE = 0.3
 FOLDS = 5
-MIN_PRECISION = 0.97  # the threshold keeps cross-validated precision at least this (the target
-# is 0.95 on held-out articles: a margin for articles unlike the corpus)
+MIN_PRECISION = 0.98  # the threshold keeps cross-validated precision at least this (the target
+# is 0.95 on held-out articles: each held-out set so far scored 0.07-0.10 below the CV figure,
+# so precision comes first; v6 keeps CV recall 0.957 at this level, v5's features 0.905)
 BETA = 0.5  # F-beta when no threshold reaches MIN_PRECISION: precision counts twice as much
 
 

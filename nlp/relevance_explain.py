@@ -11,6 +11,7 @@ KIND_LABEL = {
     "term": "AI term",
     "ai_company": "AI company",
     "actor": "industry actor",
+    "people": "people/talk subject",
     "ml": "model/task word",
     "applied": "AI application",
     "commerce": "sales/ads word",

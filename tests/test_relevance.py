@@ -295,3 +295,69 @@ def test_a_regional_government_investing_in_an_ai_company_is_ai_news(score):
     actors = [e for e in relevance.evidence if e.kind == "actor"]
     assert actors and actors[0].note.startswith("industry actor doing AI")
     assert relevance.relevant
+
+
+def test_a_poll_about_ai_is_not_ai_news(score):
+    relevance = score(
+        '직장인 설문 "10명 중 7명, AI가 내 일 바꿀 것"',
+        "(서울=문하람 기자) 직장인 열 명 중 일곱 명은 인공지능이 자신의 일을 크게 바꿀 것이라고 "
+        "생각하는 것으로 나타났다.\n\n한 구인구직 사이트가 직장인 1천 명에게 물은 결과 응답자의 "
+        "71%가 'AI가 내 업무 일부를 대신할 것'이라고 답했다. 20대의 응답 비율이 가장 높았다.\n\n"
+        "응답자들은 가장 걱정되는 점으로 임금 감소와 재교육 부담을 꼽았다.",
+    )
+    assert relevance.features["people_head"] == 1.0
+    assert relevance.features["actor_head"] == 0.0
+    assert [e.note for e in relevance.evidence if e.kind == "people"]
+    assert not relevance.relevant
+
+
+def test_a_school_debate_on_ai_regulation_is_not_ai_news(score):
+    relevance = score(
+        '고교 토론대회 결승…"AI 개발, 법으로 늦춰야 하나" 찬반 격론',
+        "[대전=심규원 기자] 대전시교육청이 연 고교 토론대회 결승에서 학생들이 '인공지능 개발 "
+        "속도를 법으로 제한해야 하는가'를 두고 격론을 벌였다.\n\n찬성 팀은 안전과 일자리를, 반대 "
+        "팀은 기술 경쟁력과 표현의 자유를 근거로 들었다. 심사위원들은 반론의 논리와 자료 조사를 "
+        "높이 평가했다.\n\n우승 팀에는 교육감상과 장학금이 주어졌다.",
+    )
+    # 개발 is a noun inside the motion, not the predicate of 대전시교육청: no actor doing AI
+    assert relevance.features["actor_head"] == 0.0
+    assert relevance.features["people_head"] == 1.0
+    assert not relevance.relevant
+
+
+def test_a_company_launching_an_ai_product_as_the_subject_is_ai_news(score):
+    relevance = score(
+        "물류 소프트웨어 기업 한길로직스, 창고 재고 예측 AI 출시",
+        "(인천=배도윤 기자) 인천의 물류 소프트웨어 기업 한길로직스가 창고의 재고 변동을 예측하는 "
+        "인공지능 서비스를 출시했다고 4일 밝혔다.\n\n이 서비스는 입출고 기록 3년 치를 학습한 모델로 "
+        "품목별 수요를 내다보고 발주 시점을 알려 준다. 시범 운영한 물류센터 5곳에서는 재고 부족이 "
+        "30% 줄었다.\n\n회사는 내년 동남아 물류업체에 서비스를 수출할 계획이다.",
+    )
+    assert relevance.features["actor_head"] == 1.0
+    actors = [e for e in relevance.evidence if e.kind == "actor"]
+    assert actors and "출시" in actors[0].note
+    assert relevance.relevant
+
+
+def test_the_actor_must_be_the_subject_of_the_industry_predicate(pipeline, root):
+    from nlp.relevance_actor import linked_actor
+
+    vocabulary = load_ai_vocabulary(root / "content" / "taxonomy" / "topics.toml")
+    scorer = RelevanceScorer(vocabulary, load_model())
+    doc = pipeline.tag_text(
+        "AI 토론",
+        "광주시는 AI 스타트업에 100억 원을 투자한다. 광주시가 연 대회에서 AI 개발 속도를 두고 "
+        "논쟁이 벌어졌다. 회사는 AI 물류 플랫폼 공급 계약을 맺었다.",
+    ).doc
+    hits, _ = scorer._matcher.find(doc)
+    industry = [h for h in hits if h.label == "industry"]
+    first, second, third = [s for s in doc.sentences if s.field != "title"]
+
+    def linked(sentence):
+        return linked_actor(doc, sentence.start, sentence.end, vocabulary.actors, industry)
+
+    found = linked(first)
+    assert found is not None and found[0].surface == "광주시" and found[1].surface == "투자"
+    assert linked(second) is None  # 개발 is a noun of the object, 논쟁 the subject
+    found = linked(third)
+    assert found is not None and found[0].surface == "회사" and found[1].surface == "계약"

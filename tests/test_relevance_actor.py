@@ -5,12 +5,18 @@ from __future__ import annotations
 import pytest
 
 from archive.relevance import load_ai_vocabulary
-from nlp.relevance_actor import actor_in, is_actor, subjects
+from nlp.keywords import KeywordMatcher
+from nlp.relevance_actor import is_actor, is_person, linked_actor, subjects
 
 
 @pytest.fixture(scope="module")
-def actors(root):
-    return load_ai_vocabulary(root / "content" / "taxonomy" / "topics.toml").actors
+def vocabulary(root):
+    return load_ai_vocabulary(root / "content" / "taxonomy" / "topics.toml")
+
+
+@pytest.fixture(scope="module")
+def actors(vocabulary):
+    return vocabulary.actors
 
 
 def test_is_actor_reads_how_the_name_ends(actors):
@@ -20,7 +26,7 @@ def test_is_actor_reads_how_the_name_ends(actors):
     assert not is_actor("출연자들", actors) and not is_actor("강좌", actors)
 
 
-def test_subjects_are_noun_runs_before_subject_particles(pipeline, actors):
+def test_subjects_are_noun_runs_before_subject_particles(pipeline, actors, vocabulary):
     doc = pipeline.tag_text(
         "누리칩스, NPU 공급 계약",
         "(판교=신우람 기자) 지역 AI 기업 온담헬스가 판독 소프트웨어를 출시했다. "
@@ -30,8 +36,16 @@ def test_subjects_are_noun_runs_before_subject_particles(pipeline, actors):
     assert title == ["누리칩스"]
     body = [s.surface for s in subjects(doc, doc.title_end, len(doc.text))]
     assert "지역 AI 기업 온담헬스" in body and "출연자들" in body
+    industry, _ = KeywordMatcher({"industry": vocabulary.industry}).find(doc)
     first = doc.sentences[1]
-    found = actor_in(doc, first.start, first.end, actors)
-    assert found is not None and found.surface == "지역 AI 기업 온담헬스"
+    found = linked_actor(doc, first.start, first.end, actors, industry)
+    assert found is not None and found[0].surface == "지역 AI 기업 온담헬스"
+    assert found[1].surface == "출시"
     last = doc.sentences[-1]
-    assert actor_in(doc, last.start, last.end, actors) is None
+    assert linked_actor(doc, last.start, last.end, actors, industry) is None
+
+
+def test_people_and_talk_events_are_not_actors(vocabulary):
+    assert is_person("학생들", vocabulary.people) and is_person("여섯 명", vocabulary.people)
+    assert is_person("논쟁", vocabulary.people)
+    assert not is_person("광주시", vocabulary.people) and not is_person("회사", vocabulary.people)

@@ -13,8 +13,9 @@ FRESH2 = "tests/fixtures/relevance/fresh2.jsonl"
 FRESH3 = "tests/fixtures/relevance/fresh3.jsonl"
 FRESH4 = "tests/fixtures/relevance/fresh4.jsonl"
 FRESH5 = "tests/fixtures/relevance/fresh5.jsonl"
-FITTED = ("fresh", "fresh2", "fresh3", "fresh4")  # scored, studied, now fitting data
-HELD_OUT = ("fresh5",)
+FRESH6 = "tests/fixtures/relevance/fresh6.jsonl"
+FITTED = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5")  # scored, studied, now fitting data
+HELD_OUT = ("fresh6",)
 
 
 def test_analyze_json_adds_relevance_and_relevant(tmp_path):
@@ -42,24 +43,24 @@ def test_analyze_json_adds_relevance_and_relevant(tmp_path):
 
 
 def test_eval_reports_precision_and_recall_of_the_filter_per_split(root):
-    labels = (CORPUS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5)
+    labels = (CORPUS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6)
     text = run_build("eval", *labels, cwd=root).stdout
     assert "relevance filter at threshold" in text
-    assert "fitted on train, test, fresh, fresh2, fresh3, fresh4; held out: fresh5" in text
+    assert "fitted on train, test, fresh, fresh2, fresh3, fresh4, fresh5; held out: fresh6" in text
     for split in ("train", "test", *FITTED, *HELD_OUT, "all"):
         assert any(line.startswith(f"{split} ") for line in text.splitlines())
     data = json.loads(run_build("eval", "--relevance", *labels, "--json", cwd=root).stdout)
     splits = data["splits"]
     assert splits["test"]["articles"] + splits["train"]["articles"] == 226
-    assert [splits[name]["articles"] for name in (*FITTED, *HELD_OUT)] == [89, 47, 44, 41, 64]
+    assert [splits[name]["articles"] for name in (*FITTED, *HELD_OUT)] == [89, 47, 44, 41, 64, 62]
     assert data["fitted_on"] == ",".join(("train", "test", *FITTED))
     assert data["held_out"] == list(HELD_OUT)
     # regression guards, below the shipped model's figures (docs/benchmarks.md "Relevance
-    # filter"): fitted sets in-sample; fresh5 scored once with the final model (precision 0.903,
-    # recall 1.000: below the target of 0.95)
+    # filter"): fitted sets in-sample; fresh6 scored once with the final model v6 (precision
+    # 0.742, recall 1.000: far below the target of 0.95)
     for name in ("train", "test", *FITTED):
         assert splits[name]["precision"] >= 0.85 and splits[name]["recall"] >= 0.9
-    assert splits["fresh5"]["precision"] >= 0.88 and splits["fresh5"]["recall"] >= 0.9
+    assert splits["fresh6"]["precision"] >= 0.72 and splits["fresh6"]["recall"] >= 0.9
     assert all(e["error"] in ("miss", "false-positive") for e in data["errors"])
 
 

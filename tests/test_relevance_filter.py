@@ -167,7 +167,7 @@ def test_fitting_refuses_a_held_out_set(root):
             "scripts/fit_relevance.py",
             "--dry-run",
             "--labels",
-            str(CORPUS.with_name("fresh5.jsonl")),
+            str(CORPUS.with_name("fresh6.jsonl")),
         ],
         cwd=root,
         capture_output=True,
@@ -175,7 +175,7 @@ def test_fitting_refuses_a_held_out_set(root):
         timeout=120,
     )
     assert done.returncode != 0
-    assert "held-out articles (fresh5 ids)" in done.stderr
+    assert "held-out articles (fresh6 ids)" in done.stderr
 
 
 def test_labels_errors_name_the_line(tmp_path):
