@@ -129,6 +129,17 @@ def states(tmp_path_factory):
     server.stop()
 
 
+def _assert_new_site(states, work: Work, tmp_path: Path) -> None:
+    """The live site is the new one: the fixture's, or, when other engineers changed the
+    taxonomy or the relevance model while the suite runs, that of the same run, never killed,
+    from the old state with the code and content of now."""
+    if _tree(work.live) != states["new_tree"]:
+        reference = Work(tmp_path / "reference", states["base"] / "full.toml")
+        _restore(states, reference)
+        assert reference.run().returncode == 0
+        assert _tree(work.live) == _tree(reference.live)
+
+
 def _restore(states, work: Work) -> None:
     shutil.rmtree(work.folder, ignore_errors=True)
     shutil.copytree(states["snapshot"], work.folder, symlinks=True)
@@ -203,13 +214,7 @@ def test_kill_9_at_random_points_loses_nothing(states, tmp_path):
     final = work.run()
     assert final.returncode == 0, final.stderr[-3000:]
     assert set(_articles(work.archive)) == set(states["new_articles"])
-    if _tree(work.live) != states["new_tree"]:
-        # Other engineers may change the taxonomy while the suite runs: compare with the same
-        # run, never killed, from the old state with the code and content of now.
-        reference = Work(tmp_path / "reference", states["base"] / "full.toml")
-        _restore(states, reference)
-        assert reference.run().returncode == 0
-        assert _tree(work.live) == _tree(reference.live)
+    _assert_new_site(states, work, tmp_path)
     assert killed >= KILLS, (killed, completed)
     assert len(reached) >= 3, reached  # the kills landed in several stages
     print(f"\nkills: {killed}, runs not killed: {completed}, recovered after a kill: {recovered}")
@@ -253,5 +258,5 @@ def test_a_full_disk_during_publish_leaves_the_live_site_untouched(states, tmp_p
     # The next run (disk space back) completes and publishes the new site.
     again = work.run(preexec_fn=_file_size_limit(limit))
     assert again.returncode == 0, again.stderr[-3000:]
-    assert _tree(work.live) == states["new_tree"]
+    _assert_new_site(states, work, tmp_path)
     assert set(_articles(work.archive)) == set(states["new_articles"])
