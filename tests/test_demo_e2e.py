@@ -83,7 +83,9 @@ def _escaped(text: str) -> str:
 def test_article_pages_show_excerpt_and_link_but_not_the_full_text(demo_site):
     article = _corpus()[0]
     pages = list(demo_site["public"].glob("articles/*/*/*/index.html"))
-    assert len(pages) == len(_corpus())
+    # every story but one: the relevance filter (v6, issue 8) holds back demo_041, an exhibition
+    # whose theme is AI, a culture story by the labelling guideline (tests/test_relevance_site.py)
+    assert len(pages) == len(_corpus()) - 1
     page = next(p.read_text() for p in pages if _escaped(article["title"]) in p.read_text())
     assert "원문 보기" in page
     assert article["paragraphs"][-1] not in page  # never a full copy of the publisher's text
