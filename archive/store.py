@@ -106,7 +106,13 @@ def _rows_digest(rows: list[TagRow]) -> str:
 
 
 def _evidence_from(raw: str) -> tuple[Evidence, ...]:
-    return tuple(Evidence(**item) for item in json.loads(raw))
+    if raw == "[]":
+        return ()
+    try:
+        items = orjson.loads(raw)
+    except orjson.JSONDecodeError:  # an escaped lone surrogate (written by json, see _rows_digest)
+        items = json.loads(raw)
+    return tuple(Evidence(**item) for item in items)
 
 
 def _tag(row: sqlite3.Row) -> Tag:
@@ -264,11 +270,24 @@ class Store:
 
     def articles(self) -> Iterator[Article]:
         """All articles, newest first (undated last), then by id for a stable order."""
-        cursor = self.conn.execute(
-            "SELECT * FROM articles ORDER BY published IS NULL, published DESC, id"
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples, in Article's field order (read on every render)
+        cursor.execute(
+            "SELECT url, title, text, source, published, excerpt, author, fetched, original_url "
+            "FROM articles ORDER BY published IS NULL, published DESC, id"
         )
-        for row in cursor:
-            yield self._article(row)
+        for url, title, text, source, published, excerpt, author, fetched, original in cursor:
+            yield Article(
+                url=url,
+                title=title,
+                text=text,
+                source=source,
+                published=_dt(published),
+                excerpt=excerpt,
+                author=author,
+                fetched=_dt(fetched),
+                original_url=original,
+            )
 
     def article_refs(self) -> list[ArticleRef]:
         """Every article's id and source, in table order: what per-source counts need, without
@@ -471,9 +490,25 @@ class Store:
         if article is not None:
             query += " WHERE article_id = ?"
             args = (article,)
+        query = query.replace("*", "article_id, kind, key, score, origin, is_primary, evidence", 1)
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: 10,000 articles' tags are read on every render
         result: dict[str, list[Tag]] = {}
-        for row in self.conn.execute(query + " ORDER BY article_id, kind, score DESC, key", args):
-            result.setdefault(row["article_id"], []).append(_tag(row))
+        cursor.execute(query + " ORDER BY article_id, kind, score DESC, key", args)
+        for ident, kind, key, score, origin, primary, evidence in cursor:
+            tag = Tag(
+                kind=kind,
+                key=key,
+                score=score,
+                origin=origin,
+                primary=bool(primary),
+                evidence=_evidence_from(evidence),
+            )
+            found = result.get(ident)
+            if found is None:
+                result[ident] = [tag]
+            else:
+                found.append(tag)
         return result
 
     def tag_inputs(self, articles: list[str]) -> dict[str, str]:
