@@ -3,10 +3,10 @@ parallel worker processes when there are many, and write them through the Writer
 
 `render_site` hands this module the pages and feeds (`site_pages`, `feed_pages`). Each
 output becomes a job: its fingerprint is computed, compared with the last render's, and only a
-changed (or missing) output is made and written. Fingerprints are computed in this process (one
-memo of record digests for all pages); when many outputs changed, forked workers make them slice
-by slice: they inherit the pages and the site model, so nothing is pickled but their counts. Nothing
-here knows what a page shows.
+changed (or missing) output is made and written. When the site has many outputs, forked workers
+take contiguous slices of them, fingerprint each slice and make its changed outputs: they inherit
+the pages and the site model, so nothing is pickled but their fingerprints and counts. A small
+site is fingerprinted and made in this process. Nothing here knows what a page shows.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from sitegen.writer import MANIFEST, Writer
 
 log = logging.getLogger(__name__)
 
-PARALLEL_MIN_JOBS = 600  # below this, starting workers costs more than it saves
+PARALLEL_MIN_JOBS = 600  # fewer outputs than this: starting workers costs more than it saves
 
 
 class PageLike(Protocol):
@@ -64,11 +64,13 @@ class Job:
 
 @dataclass
 class ShareResult:
-    """What one worker (or the parent, rendering alone) did with its share of the jobs."""
+    """What one worker (or the parent, rendering alone) did with its share of the jobs: with
+    `fingerprints` (relative path, fingerprint) when the worker also decided which changed."""
 
     rendered: int = 0
     written: int = 0
     unchanged: int = 0
+    fingerprints: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def worker_count() -> int:
@@ -180,8 +182,9 @@ def run_share(jobs: list[Job], out_dir: Path) -> ShareResult:
     return result
 
 
-# Set in the parent just before the workers fork; read by them (never pickled).
-_JOB: tuple[list[Job], Path] | None = None
+# Set in the parent just before the workers fork; read by them (never pickled): the jobs, the
+# output folder and, when the workers decide what changed, the last render's fingerprints.
+_JOB: tuple[list[Job], Path, dict[str, str] | None] | None = None
 
 
 CHUNKS_PER_WORKER = 4  # contiguous slices handed out as workers finish (balance, locality)
@@ -189,15 +192,24 @@ CHUNKS_PER_WORKER = 4  # contiguous slices handed out as workers finish (balance
 
 def _worker_share(start: int, stop: int) -> ShareResult:
     assert _JOB is not None
-    jobs, out_dir = _JOB
-    return run_share(jobs[start:stop], out_dir)
+    jobs, out_dir, previous = _JOB
+    if previous is None:  # the parent decided: every job here is to be made
+        return run_share(jobs[start:stop], out_dir)
+    fingerprints, todo = decide(jobs[start:stop], previous, out_dir)
+    result = run_share(todo, out_dir)
+    result.fingerprints = fingerprints
+    return result
 
 
-def _in_workers(jobs: list[Job], out_dir: Path, workers: int) -> list[ShareResult]:
+def _in_workers(
+    jobs: list[Job], out_dir: Path, workers: int, previous: dict[str, str] | None = None
+) -> list[ShareResult]:
     """Make the jobs in forked workers, in contiguous slices: neighbouring pages show the same
-    articles, whose fragments each worker renders once (sitegen.fragments)."""
+    articles, whose fragments each worker renders once (sitegen.fragments). With `previous`
+    (the last render's fingerprints) each worker first fingerprints its slices and makes only
+    the changed outputs, so the parent's serial part ends when the pages are listed."""
     global _JOB
-    _JOB = (jobs, out_dir)
+    _JOB = (jobs, out_dir, previous)
     size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
     starts = list(range(0, len(jobs), size))
     stops = [min(start + size, len(jobs)) for start in starts]
@@ -218,22 +230,26 @@ def run_jobs(
     stored: FingerprintFile,
     workers: int | None = None,
 ) -> IncrementalReport:
-    """Decide which jobs changed (in this process: fingerprints share one memo of record
-    digests), then make those, in forked workers when there are many, and record it all."""
+    """Decide which jobs changed and make those, and record it all. With many jobs and more
+    than one core, forked workers do both, each for contiguous slices of the jobs (the
+    fingerprints of the whole site cost about as much as a few hundred pages, so they are
+    shared out too); otherwise this process decides (one memo of record digests) and makes the
+    changed ones."""
     report = IncrementalReport()
-    fingerprints, todo = decide(jobs, stored.previous, writer.out_dir)
+    workers = worker_count() if workers is None else workers
+    workers = min(workers, len(jobs))
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_JOBS and _can_fork():
+        shares = _in_workers(jobs, writer.out_dir, workers, stored.previous)
+        fingerprints = [pair for share in shares for pair in share.fingerprints]
+        report.workers = workers
+    else:
+        fingerprints, todo = decide(jobs, stored.previous, writer.out_dir)
+        shares = [run_share(todo, writer.out_dir)]
     for relative, fingerprint in fingerprints:
         stored.record(relative, fingerprint)
         writer.report.files.add(relative)
-    report.skipped = len(jobs) - len(todo)
+    report.skipped = len(jobs) - sum(share.rendered for share in shares)
     writer.report.unchanged += report.skipped
-    workers = worker_count() if workers is None else workers
-    workers = min(workers, len(todo))
-    if workers > 1 and len(todo) >= PARALLEL_MIN_JOBS and _can_fork():
-        shares = _in_workers(todo, writer.out_dir, workers)
-        report.workers = workers
-    else:
-        shares = [run_share(todo, writer.out_dir)]
     for share in shares:
         report.rendered += share.rendered
         writer.report.written += share.written

@@ -200,6 +200,33 @@ def test_parallel_render_matches_sequential(store, taxonomy, templates, tmp_path
     assert (parallel / FINGERPRINTS).read_bytes() == (sequential / FINGERPRINTS).read_bytes()
 
 
+def test_workers_decide_and_make_only_the_changed_outputs(
+    store, taxonomy, templates, tmp_path, monkeypatch
+):
+    """With many outputs the workers fingerprint their slices themselves: after a change they
+    make exactly what one process would, and the result is a fresh full render's, byte for byte
+    (fingerprints included)."""
+    one, many = tmp_path / "one", tmp_path / "many"
+    monkeypatch.setenv("JIYEOK_RENDER_WORKERS", "1")
+    _render(store, taxonomy, templates, one)
+    monkeypatch.setenv("JIYEOK_RENDER_WORKERS", "2")
+    monkeypatch.setattr(incremental, "PARALLEL_MIN_JOBS", 1)
+    _render(store, taxonomy, templates, many)
+    article = next(a for a in store.articles() if a.title == "지역 AI 소식 7호")
+    store.save_article(dataclasses.replace(article, title="지역 AI 소식 7호 (고침)"))
+
+    in_workers = _render(store, taxonomy, templates, many)
+    monkeypatch.setenv("JIYEOK_RENDER_WORKERS", "1")
+    alone = _render(store, taxonomy, templates, one)
+    assert in_workers.workers == 2 and alone.workers == 1
+    assert 0 < in_workers.rendered == alone.rendered < in_workers.skipped
+    assert (in_workers.skipped, in_workers.written) == (alone.skipped, alone.written)
+    full = tmp_path / "full"
+    _render(store, taxonomy, templates, full)
+    assert _tree(many) == _tree(one) == _tree(full)
+    assert (many / FINGERPRINTS).read_bytes() == (full / FINGERPRINTS).read_bytes()
+
+
 def test_fingerprints_are_stable_across_fresh_objects(taxonomy):
     left, right = Fingerprinter(), Fingerprinter()
     region = taxonomy.sidos[0]
