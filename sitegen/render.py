@@ -252,8 +252,16 @@ def _list_pages(
     context then depends only on its own articles and neighbours, so news arriving elsewhere
     in the list leaves it unchanged (and unrendered)."""
     for page in paginate(items, per_page, base):
-        extra = figures() if page.first else {}
-        yield Page(page.path, template, {**context, **extra, "page": page})
+        if page.first:  # figures made by the worker that renders the page, not serially here
+            yield Page(page.path, template, partial(_with_figures, context, figures, page))
+        else:
+            yield Page(page.path, template, {**context, "page": page})
+
+
+def _with_figures(
+    context: dict[str, object], figures: Callable[[], dict[str, object]], page: object
+) -> dict[str, object]:
+    return {**context, **figures(), "page": page}
 
 
 def _region_figures(site: Site, region: Region, articles: list[ArticleView]) -> dict[str, object]:
