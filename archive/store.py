@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import logging
@@ -64,6 +65,19 @@ def _article_values(article: Article) -> dict[str, object]:
         "original_url": article.original_url,
         "content_hash": article.hash,
     }
+
+
+IN_CHUNK = 500  # keys per `IN (…)` list: under SQLite's bound-parameter limit
+
+
+def rows_in(
+    conn: sqlite3.Connection, sql: str, keys: Sequence[str], *before: object
+) -> Iterator[sqlite3.Row]:
+    """The rows of `sql` for many keys: its `{marks}` becomes an `IN` list of one chunk of keys
+    at a time; `before` are the parameters that come ahead of the list."""
+    for first in range(0, len(keys), IN_CHUNK):
+        chunk = keys[first : first + IN_CHUNK]
+        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), (*before, *chunk))
 
 
 def _evidence_json(evidence: Sequence[Evidence]) -> str:
@@ -303,15 +317,10 @@ class Store:
 
     def tagged_with_many(self, articles: list[str]) -> dict[str, str]:
         """The tagger version behind each article's automatic tags ('' if never tagged)."""
-        found: dict[str, str] = {}
-        for first in range(0, len(articles), 500):
-            chunk = articles[first : first + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT id, tagged_with FROM articles WHERE id IN ({marks})", chunk
-            )
-            found.update((row[0], row[1]) for row in rows)
-        return found
+        rows = rows_in(
+            self.conn, "SELECT id, tagged_with FROM articles WHERE id IN ({marks})", articles
+        )
+        return {row[0]: row[1] for row in rows}
 
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
@@ -407,12 +416,8 @@ class Store:
             )
             replaced = dict(candidates or {})
             ids = list(replaced)
-            for first in range(0, len(ids), 500):  # one statement per 500 articles
-                chunk = ids[first : first + 500]
-                conn.execute(
-                    f"DELETE FROM candidates WHERE article_id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
+            deleted = rows_in(conn, "DELETE FROM candidates WHERE article_id IN ({marks})", ids)
+            collections.deque(deleted, maxlen=0)  # run each chunk's statement
             conn.executemany(
                 "INSERT OR REPLACE INTO candidates (name, article_id, sentence, cue) "
                 "VALUES (?, ?, ?, ?)",
@@ -429,16 +434,15 @@ class Store:
     ) -> dict[str, list[TagRow]]:
         """The stored tag rows of many articles, each list sorted (to compare with new rows)."""
         found: dict[str, list[TagRow]] = {}
-        for first in range(0, len(articles), 500):
-            chunk = articles[first : first + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = conn.execute(
-                "SELECT article_id, kind, key, score, is_primary, evidence FROM tags "
-                f"WHERE origin = ? AND article_id IN ({marks})",
-                (origin, *chunk),
-            )
-            for article, kind, key, score, primary, evidence in rows:
-                found.setdefault(article, []).append((kind, key, score, primary, evidence))
+        rows = rows_in(
+            conn,
+            "SELECT article_id, kind, key, score, is_primary, evidence FROM tags "
+            "WHERE origin = ? AND article_id IN ({marks})",
+            articles,
+            origin,
+        )
+        for article, kind, key, score, primary, evidence in rows:
+            found.setdefault(article, []).append((kind, key, score, primary, evidence))
         for rows in found.values():
             rows.sort()
         return found
@@ -446,15 +450,8 @@ class Store:
     @staticmethod
     def _tag_digests_of(conn: sqlite3.Connection, articles: list[str]) -> dict[str, str]:
         """The digests of many articles' stored automatic tag rows (see `_rows_digest`)."""
-        found: dict[str, str] = {}
-        for first in range(0, len(articles), 500):
-            chunk = articles[first : first + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = conn.execute(
-                f"SELECT article_id, digest FROM tag_digests WHERE article_id IN ({marks})", chunk
-            )
-            found.update((row[0], row[1]) for row in rows)
-        return found
+        sql = "SELECT article_id, digest FROM tag_digests WHERE article_id IN ({marks})"
+        return {row[0]: row[1] for row in rows_in(conn, sql, articles)}
 
     @staticmethod
     def _replace_tags(
@@ -513,15 +510,8 @@ class Store:
 
     def tag_inputs(self, articles: list[str]) -> dict[str, str]:
         """The tagger input digests recorded when these articles were last tagged."""
-        found: dict[str, str] = {}
-        for first in range(0, len(articles), 500):
-            chunk = articles[first : first + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT article_id, digest FROM tag_inputs WHERE article_id IN ({marks})", chunk
-            )
-            found.update((row[0], row[1]) for row in rows)
-        return found
+        sql = "SELECT article_id, digest FROM tag_inputs WHERE article_id IN ({marks})"
+        return {row[0]: row[1] for row in rows_in(self.conn, sql, articles)}
 
     # -- candidate companies ---------------------------------------------------------------
     def candidates(self, min_count: int = 1, examples: int = 3) -> list[Candidate]:
@@ -571,11 +561,8 @@ class Store:
     def articles_with_tagged_with(self, ids: list[str]) -> list[tuple[Article, str]]:
         """(article, its tagged_with) for each of `ids` that exists, in the order given."""
         found: dict[str, tuple[Article, str]] = {}
-        for first in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-            chunk = ids[first : first + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
-                found[row["id"]] = (self._article(row), row["tagged_with"])
+        for row in rows_in(self.conn, "SELECT * FROM articles WHERE id IN ({marks})", ids):
+            found[row["id"]] = (self._article(row), row["tagged_with"])
         return [found[ident] for ident in ids if ident in found]
 
     def save_relevance_many(self, rows: Iterable[tuple[str, Relevance, str]]) -> None:
@@ -611,45 +598,21 @@ class Store:
         """Tags of several articles (by id) in a few queries."""
         wanted = list(articles)
         result: dict[str, list[Tag]] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            rows = self.conn.execute(
-                f"SELECT * FROM tags WHERE article_id IN ({','.join('?' * len(chunk))}) "
-                "ORDER BY article_id, kind, score DESC, key",
-                chunk,
-            )
-            for row in rows:
-                result.setdefault(row["article_id"], []).append(_tag(row))
+        sql = "SELECT * FROM tags WHERE article_id IN ({marks}) ORDER BY article_id, kind, score DESC, key"
+        for row in rows_in(self.conn, sql, wanted):
+            result.setdefault(row["article_id"], []).append(_tag(row))
         return result
 
     # -- analysis cache --------------------------------------------------------------------
     def cached_analyses(self, digests: list[str], analyzer: str) -> dict[str, str]:
         """Cached analyses for many content hashes at once."""
-        found: dict[str, str] = {}
-        for i in range(0, len(digests), 500):
-            chunk = digests[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT content_hash, morphemes FROM analyses WHERE analyzer = ? "
-                f"AND content_hash IN ({marks})",
-                (analyzer, *chunk),
-            )
-            found.update((row[0], row[1]) for row in rows)
-        return found
+        sql = "SELECT content_hash, morphemes FROM analyses WHERE analyzer = ? AND content_hash IN ({marks})"
+        return {row[0]: row[1] for row in rows_in(self.conn, sql, digests, analyzer)}
 
     def analysed(self, digests: list[str], analyzer: str) -> set[str]:
         """Which of these content hashes have a cached analysis (without reading them)."""
-        found: set[str] = set()
-        for i in range(0, len(digests), 500):
-            chunk = digests[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT content_hash FROM analyses WHERE analyzer = ? "
-                f"AND content_hash IN ({marks})",
-                (analyzer, *chunk),
-            )
-            found.update(row[0] for row in rows)
-        return found
+        sql = "SELECT content_hash FROM analyses WHERE analyzer = ? AND content_hash IN ({marks})"
+        return {row[0] for row in rows_in(self.conn, sql, digests, analyzer)}
 
     def cached_analysis(self, digest: str, analyzer: str) -> str | None:
         row = self.conn.execute(
@@ -661,17 +624,11 @@ class Store:
     def analyses_any(self, digests: list[str]) -> dict[str, str]:
         """The stored analysis of each content hash, whatever analyzer made it (for readers of
         morphemes such as the search index); with several, the analyzer name sorting last wins."""
-        found: dict[str, str] = {}
-        for i in range(0, len(digests), 500):
-            chunk = digests[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT content_hash, morphemes FROM analyses WHERE content_hash IN ({marks}) "
-                f"ORDER BY content_hash, analyzer",
-                chunk,
-            )
-            found.update((row[0], row[1]) for row in rows)
-        return found
+        sql = (
+            "SELECT content_hash, morphemes FROM analyses WHERE content_hash IN ({marks}) "
+            "ORDER BY content_hash, analyzer"
+        )
+        return {row[0]: row[1] for row in rows_in(self.conn, sql, digests)}
 
     def cache_analyses(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """Store (content_hash, analyzer, morphemes) rows."""
@@ -779,17 +736,9 @@ class Store:
 
     def page_failures(self, urls: Iterable[str]) -> dict[str, tuple[int, bool]]:
         """(failure count, permanent) of the given page URLs that have failed before."""
-        found: dict[str, tuple[int, bool]] = {}
-        wanted = list(urls)
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            rows = self.conn.execute(
-                f"SELECT url, count, permanent FROM page_failures "
-                f"WHERE url IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            found.update((row[0], (int(row[1]), bool(row[2]))) for row in rows)
-        return found
+        sql = "SELECT url, count, permanent FROM page_failures WHERE url IN ({marks})"
+        rows = rows_in(self.conn, sql, list(urls))
+        return {row[0]: (int(row[1]), bool(row[2])) for row in rows}
 
     def clear_page_failure(self, url: str) -> None:
         """Forget a page's failures (it was stored after all)."""
