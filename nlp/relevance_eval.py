@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp.evaluate import Counts as TagCounts
 from nlp.labels import LabelError
 
 TEST_SHARE = 0.3
@@ -204,10 +205,9 @@ def choose_threshold(
 
 # -- measuring ------------------------------------------------------------------------------
 @dataclass(slots=True)
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class Counts(TagCounts):
+    """The tagger's counts plus true negatives: a filter's verdicts on every article."""
+
     tn: int = 0
 
     @classmethod
@@ -224,28 +224,13 @@ class Counts:
                 counts.tn += 1
         return counts
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        return f_beta(self, 1.0)
-
     def as_dict(self) -> dict[str, float | int]:
+        measured = TagCounts.as_dict(self)  # (no zero-argument super() in a slots dataclass)
         return {
             "articles": self.tp + self.fp + self.fn + self.tn,
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
+            **{k: measured[k] for k in ("tp", "fp", "fn")},
             "tn": self.tn,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
+            **{k: measured[k] for k in ("precision", "recall", "f1")},
         }
 
 
