@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,16 +39,14 @@ class LabelledArticle:
     not_companies: tuple[str, ...] = ()
 
 
-def load_labels(path: Path | str, texts_dir: Path | str | None = None) -> list[LabelledArticle]:
-    """Read a labels file; texts named by `source`/`file` are looked up relative to the labels
-    file, then in `texts_dir` (by relative path, then by file name)."""
-    path = Path(path)
+def label_records(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each line of a JSON Lines labels file; blank lines and lines
+    starting with # are skipped; LabelError names the file and line of a line that is no
+    JSON object."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise LabelError(f"{path}: cannot read the labels file ({exc.strerror})") from exc
-    articles = []
-    seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -57,6 +56,16 @@ def load_labels(path: Path | str, texts_dir: Path | str | None = None) -> list[L
             raise LabelError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
         if not isinstance(record, dict):
             raise LabelError(f"{path}:{number}: expected a JSON object per line")
+        yield number, record
+
+
+def load_labels(path: Path | str, texts_dir: Path | str | None = None) -> list[LabelledArticle]:
+    """Read a labels file; texts named by `source`/`file` are looked up relative to the labels
+    file, then in `texts_dir` (by relative path, then by file name)."""
+    path = Path(path)
+    articles = []
+    seen: set[str] = set()
+    for number, record in label_records(path):
         article = _article(record, path, number, Path(texts_dir) if texts_dir else None)
         if article.id in seen:
             raise LabelError(f"{path}:{number}: duplicate id {article.id!r}")

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.evaluate import Counts as TagCounts
-from nlp.labels import LabelError
+from nlp.labels import LabelError, label_records
 
 TEST_SHARE = 0.3
 FOLDS = 5
@@ -81,22 +81,10 @@ def has_relevance_labels(path: Path) -> bool:
 def load_relevance_labels(path: Path | str) -> list[RelevanceLabel]:
     """Read a relevance corpus; LabelError names the file and line of any problem."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise LabelError(f"{path}: cannot read the labels file ({exc.strerror})") from exc
     labels: list[RelevanceLabel] = []
     seen: set[str] = set()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for number, record in label_records(path):
         where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LabelError(f"{where}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(record, dict):
-            raise LabelError(f"{where}: expected a JSON object per line")
         ident = record.get("id")
         if not isinstance(ident, str) or not ident:
             raise LabelError(f"{where}: every article needs a string `id`")
