@@ -18,6 +18,25 @@ _BOILERPLATE_LINE = re.compile(
     r"발행인|편집인|청소년\s?보호\s?책임자|대표\s?전화|(?:주소|소재지)\s?[:：])[^\n]*$",
     re.MULTILINE | re.IGNORECASE,
 )
+# How each kind of line above starts (lower-cased: the pattern ignores case): a line can be one
+# only if it holds one of these, so the pattern is tried on those lines alone (scanning every
+# line with it cost 0.08 ms per article, a twentieth of tagging it).
+_BOILERPLATE_WORDS = (
+    "opyr",
+    "ⓒ",
+    "©",
+    "무단",
+    "재배포",
+    "저작권자",
+    "등록번호",
+    "사업자",
+    "발행인",
+    "편집인",
+    "청소년",
+    "대표",
+    "주소",
+    "소재지",
+)
 # Lines that link elsewhere: related-article pointers, short menu bullets ("• 증권").
 _LINK_LINE = re.compile(
     r"^[ \t]*(?:▶|☞|▷|►|\[관련\s?기사\]|관련\s?기사|[•▪■□\-*][ \t]*[^\n]{1,14}[ \t]*$)[^\n]*$",
@@ -28,7 +47,10 @@ _PROSE_MARK = re.compile(r"[.!?。…\"'“”‘’]")
 _LEAD_MIN_CHARS = 60  # a paragraph this long is prose, not a byline or a subtitle
 _LEAD_SEARCH = 1500
 _MENU_MIN_WORDS = 8  # a line of this many bare nouns and no punctuation is a menu
-_SENTENCE_END = re.compile(r"(?<=[.!?。…])[\"'”’)\]]*\s+|\n+")
+# A sentence ends after . ! ? 。 … (and closing quotes) before a space, or at a line break. The
+# mark is matched, not looked behind for (a look-behind at every character costs a third more);
+# a sentence ends one character into a match that starts with it.
+_SENTENCE_END = re.compile(r"[.!?。…][\"'”’)\]]*\s+|\n+")
 # "[청주=뉴시스]", "(서울=연합뉴스) …": the place the story is filed from, then the outlet.
 _DATELINE = re.compile(
     r"^[ \t]*[\[(（【〔<]\s*(?P<place>[가-힣]{1,8}(?:[·ㆍ][가-힣]{1,8})?)\s*=\s*"
@@ -127,9 +149,13 @@ class Document:
     def sentences(self) -> tuple[Sentence, ...]:
         spans: list[Sentence] = []
         start = 0
-        for match in _SENTENCE_END.finditer(self.text):
-            if match.start() > start:
-                spans.append(Sentence(start, match.start(), self.field_at(start)))
+        text = self.text
+        for match in _SENTENCE_END.finditer(text):
+            end = match.start()
+            if text[end] != "\n":
+                end += 1  # after the mark
+            if end > start:
+                spans.append(Sentence(start, end, self.field_at(start)))
             start = match.end()
         if start < len(self.text):
             spans.append(Sentence(start, len(self.text), self.field_at(start)))
@@ -148,7 +174,7 @@ class Document:
 
     @cached_property
     def _boilerplate(self) -> tuple[list[int], list[int]]:
-        spans = [m.span() for m in _BOILERPLATE_LINE.finditer(self.text)]
+        spans = _boilerplate_lines(self.text)
         body_start = self.title_end + len(TITLE_GAP)
         spans += [m.span() for m in _LINK_LINE.finditer(self.text, body_start)]
         spans += self._menu_lines(body_start)
@@ -227,6 +253,30 @@ class Document:
 def doc_text(title: str, body: str) -> str:
     """The single text the tagger analyses for an article."""
     return f"{title}{TITLE_GAP}{body}"
+
+
+def _boilerplate_lines(text: str) -> list[tuple[int, int]]:
+    """The spans `_BOILERPLATE_LINE.finditer(text)` finds, trying the pattern only at the start
+    of lines that hold one of `_BOILERPLATE_WORDS`."""
+    folded = text.lower()
+    if len(folded) != len(text):  # a letter that lower-cases to two: offsets would shift
+        return [m.span() for m in _BOILERPLATE_LINE.finditer(text)]
+    starts = set()
+    for word in _BOILERPLATE_WORDS:
+        at = folded.find(word)
+        while at >= 0:
+            starts.add(folded.rfind("\n", 0, at) + 1)
+            at = folded.find(word, at + len(word))
+    spans = []
+    searched_to = 0
+    for start in sorted(starts):
+        if start < searched_to:
+            continue  # inside the last line found (a pattern may run over a line break)
+        match = _BOILERPLATE_LINE.match(text, start)
+        if match is not None:
+            spans.append(match.span())
+            searched_to = match.end()
+    return spans
 
 
 def _lead_length(body: str) -> int:
