@@ -119,6 +119,12 @@ def _rows_digest(rows: list[TagRow]) -> str:
     return hashlib.sha1(encoded).hexdigest()
 
 
+def rows_digest(rows: Iterable[TagRow]) -> str:
+    """The digest `tag_digests` keeps of an article's automatic tag rows (in any order): a
+    worker process that makes the rows compares it with the stored one (see `tag_digests`)."""
+    return _rows_digest(sorted(rows))
+
+
 def _evidence_from(raw: str) -> tuple[Evidence, ...]:
     if raw == "[]":
         return ()
@@ -370,11 +376,13 @@ class Store:
         candidates: Mapping[str, Iterable[tuple[str, str, str]]] | None = None,
         inputs: Mapping[str, str] | None = None,
         unchanged: Iterable[str] = (),
+        row_digests: Mapping[str, str] | None = None,
     ) -> None:
         """`replace_tags_many` for tags already encoded with `tag_rows` (by worker processes).
 
         `inputs` records each article's tagger input digest (see `tag_inputs`); the articles in
-        `unchanged` keep their tags and candidates and only get `tagged_with`.
+        `unchanged` keep their tags and only get `tagged_with` (and their candidates, if given).
+        `row_digests` has the `rows_digest` of an article's rows where the caller made it already.
         """
         with self.transaction() as conn:
             conn.executemany(
@@ -389,13 +397,15 @@ class Store:
             # tags written before schema v6).
             stored = self._tag_rows_of(conn, [a for a in articles if a not in digests], origin)
             same: list[tuple[str, str]] = []
+            made = row_digests or {}
             for article, rows in batch:
-                ordered = sorted(rows)
-                digest = _rows_digest(ordered) if origin == "auto" else ""
+                digest = ""
+                if origin == "auto":
+                    digest = made.get(article) or rows_digest(rows)
                 if article in digests:
                     unchanged_rows = digest == digests[article]
                 else:
-                    unchanged_rows = ordered == stored.get(article, [])
+                    unchanged_rows = sorted(rows) == stored.get(article, [])
                     if unchanged_rows and digest:
                         conn.execute(
                             "INSERT OR REPLACE INTO tag_digests (article_id, digest) VALUES (?, ?)",
@@ -507,6 +517,11 @@ class Store:
             else:
                 found.append(tag)
         return result
+
+    def tag_digests(self, articles: list[str]) -> dict[str, str]:
+        """The digests of these articles' stored automatic tag rows (see `rows_digest`); an
+        article tagged before schema v6 may have none."""
+        return self._tag_digests_of(self.conn, articles)
 
     def tag_inputs(self, articles: list[str]) -> dict[str, str]:
         """The tagger input digests recorded when these articles were last tagged."""

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from archive.store import TagRow, tag_rows
+from archive.store import TagRow, rows_digest, tag_rows
 
 if TYPE_CHECKING:
     from nlp.analyzer import Analyzer
@@ -66,6 +66,7 @@ class Job(NamedTuple):  # tuples pickle in C: jobs and results cross process bou
     digest: str  # content hash of the analysed text: the analysis cache key
     analysis: str | None  # the cached analysis (encoded), or None to analyse
     inputs: str | None = None  # the input digest of the last tagging (None: tag in any case)
+    stored: str | None = None  # the `rows_digest` of the stored automatic tags, if known
 
 
 class JobResult(NamedTuple):
@@ -77,6 +78,10 @@ class JobResult(NamedTuple):
     error: str = ""
     inputs: str = ""  # Tagger.input_digest of this tagging
     unchanged: bool = False  # same inputs as last time: tags and candidates stay as stored
+    # Tagged in full, with the rows stored already (`Job.stored`): `tags` is left empty, the
+    # rows stay and only the candidates are written (most of a full re-tag: nothing to send).
+    same_tags: bool = False
+    rows_digest: str = ""  # `archive.store.rows_digest` of `tags`, made here, not in the parent
 
 
 class _Tagging(Protocol):
@@ -132,15 +137,20 @@ def _tag_jobs(pipeline: _Tagging, jobs: Iterable[Job]) -> list[JobResult]:
             else:
                 morphemes = decode_morphemes(text, job.analysis)
             result = pipeline.tagger.tag(Document.build(job.title, job.text, morphemes))
-            rows = tuple((c.name, c.sentence, c.cue) for c in result.candidates)
+            candidates = tuple((c.name, c.sentence, c.cue) for c in result.candidates)
+            rows = tuple(tag_rows(result.tags))
+            digest = rows_digest(rows)
+            same = digest == job.stored
             results.append(
                 JobResult(
                     job.article,
-                    tuple(tag_rows(result.tags)),
-                    rows,
+                    () if same else rows,
+                    candidates,
                     job.digest,
                     new_analysis,
                     inputs=inputs,
+                    same_tags=same,
+                    rows_digest=digest,
                 )
             )
         except Exception as exc:  # one bad article must not stop the stage

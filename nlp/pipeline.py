@@ -150,8 +150,19 @@ def tag_archive(
         for first in range(0, len(todo), CHUNK_SIZE):
             last = first + CHUNK_SIZE
             cached = store.cached_analyses(sorted(set(digests[first:last])), key)
+            # The workers compare their rows' digest with the stored one and send rows only
+            # when they differ.
+            stored = store.tag_digests(ids[first:last])
             yield [
-                Job(ident, a.title, a.text, digest, cached.get(digest), previous.get(ident))
+                Job(
+                    ident,
+                    a.title,
+                    a.text,
+                    digest,
+                    cached.get(digest),
+                    previous.get(ident),
+                    stored.get(ident),
+                )
                 for ident, a, digest in zip(
                     ids[first:last], todo[first:last], digests[first:last], strict=True
                 )
@@ -209,15 +220,17 @@ def _write(
         if failed.error:
             report.failed += 1
             report.errors.append(f"{urls.get(failed.article, failed.article)}: {failed.error}")
-    changed = [r for r in ok if not r.unchanged]
+    changed = [r for r in ok if not r.unchanged]  # tagged in full
+    rewritten = [r for r in changed if not r.same_tags]
     analyses = {r.digest: r.analysis for r in changed if r.analysis is not None}
     store.replace_tag_rows_many(
-        [(r.article, list(r.tags)) for r in changed],
+        [(r.article, list(r.tags)) for r in rewritten],
         version,
         analyses=[(digest, key, raw) for digest, raw in analyses.items()],
         candidates={r.article: r.candidates for r in changed},
         inputs={r.article: r.inputs for r in changed},
-        unchanged=[r.article for r in ok if r.unchanged],
+        unchanged=[r.article for r in ok if r.unchanged or r.same_tags],
+        row_digests={r.article: r.rows_digest for r in rewritten},
     )
     report.tagged += len(ok)
     report.unchanged += len(ok) - len(changed)
