@@ -207,6 +207,7 @@ def run_render(
         curation=curation,
         editorial=load_editorial(paths.content, config),
         relevance=relevance,
+        cache_dir=paths.cache / "render",
     )
     log.info(
         "site: %d pages, %d files written, %d unchanged, %d removed → %s",

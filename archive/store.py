@@ -288,12 +288,17 @@ class Store:
             row = rows[0] if len(rows) == 1 else None
         return self._article(row) if row else None
 
-    def articles(self) -> Iterator[Article]:
-        """All articles, newest first (undated last), then by id for a stable order."""
+    def articles(self, texts: bool = True) -> Iterator[Article]:
+        """All articles, newest first (undated last), then by id for a stable order.
+
+        With ``texts=False`` every article's ``text`` is '' (what a render lists needs no body;
+        reading 10,000 bodies is most of the query's time): `content_hashes` and `texts` give
+        what stands for the body and the body itself where it is needed."""
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples, in Article's field order (read on every render)
+        body = "text" if texts else "''"
         cursor.execute(
-            "SELECT url, title, text, source, published, excerpt, author, fetched, original_url "
+            f"SELECT url, title, {body}, source, published, excerpt, author, fetched, original_url "
             "FROM articles ORDER BY published IS NULL, published DESC, id"
         )
         for url, title, text, source, published, excerpt, author, fetched, original in cursor:
@@ -308,6 +313,17 @@ class Store:
                 fetched=_dt(fetched),
                 original_url=original,
             )
+
+    def content_hashes(self) -> dict[str, str]:
+        """Each article's content hash (of its title and text), by id."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return dict(cursor.execute("SELECT id, content_hash FROM articles"))
+
+    def texts(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """(title, text) of the given articles, by id."""
+        sql = "SELECT id, title, text FROM articles WHERE id IN ({marks})"
+        return {row[0]: (row[1], row[2]) for row in rows_in(self.conn, sql, list(ids))}
 
     def article_refs(self) -> list[ArticleRef]:
         """Every article's id and source, in table order: what per-source counts need, without
@@ -619,6 +635,15 @@ class Store:
         return result
 
     # -- analysis cache --------------------------------------------------------------------
+    def analyzers(self) -> dict[str, str]:
+        """Per content hash, the analyzer whose stored analysis `analyses_any` returns (the name
+        sorting last), without reading the analyses."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return dict(
+            cursor.execute("SELECT content_hash, max(analyzer) FROM analyses GROUP BY content_hash")
+        )
+
     def cached_analyses(self, digests: list[str], analyzer: str) -> dict[str, str]:
         """Cached analyses for many content hashes at once."""
         sql = "SELECT content_hash, morphemes FROM analyses WHERE analyzer = ? AND content_hash IN ({marks})"

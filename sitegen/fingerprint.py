@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import logging
 import os
 import pickle
@@ -22,6 +21,7 @@ from io import BytesIO
 from operator import attrgetter
 from pathlib import Path
 
+import orjson
 from jinja2 import Environment, TemplateNotFound, meta
 
 from sitegen.writer import replace_file
@@ -327,10 +327,10 @@ class FingerprintFile:
 
     def _load(self) -> dict[str, str]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = orjson.loads(self.path.read_bytes())
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as exc:
+        except (OSError, orjson.JSONDecodeError) as exc:
             log.warning("%s: unreadable (%s); every page will be rendered", self.path, exc)
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -350,17 +350,9 @@ class FingerprintFile:
 
     def save(self, inputs: str | None = None, pages: int = 0) -> None:
         """Write this render's fingerprints (after every file is in place; atomically)."""
-        data = json.dumps(
-            {
-                "format": FORMAT,
-                "inputs": inputs or "",
-                "pages": pages,
-                "files": dict(sorted(self.current.items())),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        replace_file(self.path, data)
+        # In the order the outputs were listed (the same on every run), not sorted again.
+        data = {"format": FORMAT, "inputs": inputs or "", "pages": pages, "files": self.current}
+        replace_file(self.path, orjson.dumps(data))
 
     def forget(self) -> None:
         """Drop the stored fingerprints (the next render renders every page)."""

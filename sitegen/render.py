@@ -40,7 +40,7 @@ from sitegen.model import (
 )
 from sitegen.pages import Editorial
 from sitegen.paginator import paginate
-from sitegen.search import article_nouns
+from sitegen.search import article_words
 from sitegen.writer import Writer, WriteReport
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,9 @@ def make_environment(templates: Path, config: SiteConfig) -> Environment:
         loader=FileSystemLoader(str(templates)),
         # compiled templates kept between runs (per user, keyed by each template's source)
         bytecode_cache=FileSystemBytecodeCache(),
+        # one environment per render: its templates cannot change under it, so no stat of the
+        # template file on every get_template/include (a page includes five or so)
+        auto_reload=False,
         autoescape=select_autoescape(["html", "xml"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -117,7 +120,7 @@ def site_pages(site: Site) -> Iterator[Page]:
     yield Page(
         routes.GROUPS,
         "groups.html",
-        {"groups": groups, "site_model": site, "title": "권역", "feed": "/feed.xml"},
+        {"groups": groups, "title": "권역", "feed": "/feed.xml"},
     )
     for group, _count in groups:
         yield from _list_pages(
@@ -362,6 +365,7 @@ def render_site(
     curation: Curation | None = None,
     editorial: Editorial | None = None,
     relevance: RelevanceFilter | None = None,
+    cache_dir: Path | None = None,
 ) -> RenderReport:
     """Render the whole site into out_dir, writing only files whose bytes changed.
 
@@ -370,7 +374,9 @@ def render_site(
     applied to the archive's articles and tags first: editors' decisions win; ``editorial`` adds
     content/pages/*.md and the regions' and companies' introductions. ``relevance`` (scores,
     sources' policies, threshold) keeps off the site the articles it does not publish: they stay
-    in the archive but reach no page, feed, sitemap or search index.
+    in the archive but reach no page, feed, sitemap or search index. ``cache_dir`` keeps what a
+    render derives from the archive and may reuse (the search words, `WORDS_CACHE`); without it
+    every article's text and analysis are read on each render.
     """
     stored = FingerprintFile(out_dir)  # what the last render made each file from
     arguments = (taxonomy, config, source_names, map_data, curation, editorial, relevance)
@@ -380,7 +386,7 @@ def render_site(
         log.info("nothing changed since the last render: %d files kept", kept)
         return RenderReport(stored.pages, 0, kept, 0, skipped=kept)
     curation = curation or Curation()
-    site = _site_model(store, taxonomy, config, source_names or {}, curation, relevance)
+    site = _site_model(store, taxonomy, config, source_names or {}, curation, relevance, cache_dir)
     site.map_data = map_data
     site.editorial, site.pinned = editorial or Editorial(), curation.pinned
     env = make_environment(templates, config)
@@ -424,6 +430,9 @@ def render_site(
     )
 
 
+WORDS_CACHE = "search-words.marshal"
+
+
 def _site_model(
     store: Store,
     taxonomy: Taxonomy,
@@ -431,18 +440,21 @@ def _site_model(
     source_names: dict[str, str],
     curation: Curation,
     relevance: RelevanceFilter | None,
+    cache_dir: Path | None = None,
 ) -> Site:
-    """The site model of the archive's published articles. The articles (with their texts,
-    ~6 KB each) are dropped on return: the pages need only the views, and at 100,000 articles
-    the texts would otherwise stay in memory, and in every worker, through the whole render."""
+    """The site model of the archive's published articles, read without their texts (~6 KB
+    each, most of the reading time): the pages need only the views, and the search words come
+    from `cache_dir` (see `sitegen.search.article_words`), read from the archive only for
+    articles whose text or analysis changed."""
     copies = store.duplicate_groups()
     hidden = {a.id for group in copies.values() for a in group}
-    articles = [a for a in store.articles() if a.id not in hidden]
+    articles = [a for a in store.articles(texts=False) if a.id not in hidden]
     if relevance is not None:  # not about AI (by score, source policy or editors): unpublished
         articles = relevance.keep(articles, curation)
     shown, tags = curate_articles(articles, store.tags(), curation)
     site = build_site(shown, tags, taxonomy, config, source_names, copies)
-    site.nouns = article_nouns(store, articles)
+    words = article_words(store, articles, cache_dir / WORDS_CACHE if cache_dir else None)
+    site.nouns = {ident: (text,) for ident, text in words.items()}  # joined: one string each
     return site
 
 

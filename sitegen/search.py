@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import marshal
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from archive.records import Article, content_hash
 from archive.store import Store
+from sitegen.writer import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,84 @@ def article_nouns(store: Store, articles: Iterable[Article]) -> dict[str, tuple[
     if missing:
         log.info("search: %d of %d articles have no stored analysis yet", missing, len(texts))
     return result
+
+
+WORDS_FORMAT = 1  # bump when the words cache file's layout or the words themselves change
+
+
+def article_words(
+    store: Store, articles: Iterable[Article], cache_file: Path | None = None
+) -> dict[str, str]:
+    """Each article's search words (`nouns_from_analysis`, joined by spaces), by id; articles
+    without a stored analysis or nouns get none.
+
+    Only what changed is read from the archive. `cache_file` keeps each article's words under
+    its content hash (title and text) with the analysis they came from; an entry holds while
+    the analysis `Store.analyses_any` would now pick is still that one. The others' texts and
+    analyses are read (a few per run, or all on the first), and the file is rewritten with the
+    current articles' entries only. The articles need no text (`Store.articles(texts=False)`).
+    """
+    hashes = store.content_hashes()
+    analyzers = store.analyzers()
+    cached = _load_words(cache_file)
+    entries: dict[str, tuple[str, str, str]] = {}
+    result: dict[str, str] = {}
+    missing: list[str] = []
+    for article in articles:
+        digest = hashes.get(article.id, "")
+        entry = cached.get(digest)
+        if entry is not None and analyzers.get(entry[0], "") == entry[1]:
+            entries[digest] = entry
+            if entry[2]:
+                result[article.id] = entry[2]
+        else:
+            missing.append(article.id)
+    if missing:
+        texts = store.texts(missing)
+        keys = {
+            ident: content_hash(f"{title}{TITLE_GAP}{text}")
+            for ident, (title, text) in texts.items()
+        }
+        stored = store.analyses_any(sorted(set(keys.values())))
+        for ident, (title, text) in texts.items():
+            key = keys[ident]
+            raw = stored.get(key)
+            words = " ".join(nouns_from_analysis(f"{title}{TITLE_GAP}{text}", raw)) if raw else ""
+            entries[hashes[ident]] = (key, analyzers.get(key, "") if raw else "", words)
+            if words:
+                result[ident] = words
+    unanalysed = sum(1 for key, analyzer, _ in entries.values() if not analyzer)
+    if unanalysed:
+        log.info("search: %d of %d articles have no stored analysis yet", unanalysed, len(entries))
+    if cache_file is not None and (missing or len(entries) != len(cached)):
+        _save_words(cache_file, entries)
+    return result
+
+
+def _load_words(cache_file: Path | None) -> dict[str, tuple[str, str, str]]:
+    """The words cache (content hash → (analysis hash, analyzer, words)); {} when missing,
+    unreadable or of another format: the words are then read again, never guessed."""
+    if cache_file is None:
+        return {}
+    try:
+        data = marshal.loads(cache_file.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, EOFError, TypeError) as exc:
+        log.debug("ignoring unreadable search words cache %s: %s", cache_file, exc)
+        return {}
+    if not isinstance(data, dict) or data.get("format") != WORDS_FORMAT:
+        return {}
+    entries = data.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def _save_words(cache_file: Path, entries: dict[str, tuple[str, str, str]]) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(cache_file, marshal.dumps({"format": WORDS_FORMAT, "entries": entries}))
+    except OSError as exc:  # a cache: the words are read from the archive again next time
+        log.warning("could not write the search words cache %s (%s)", cache_file, exc)
 
 
 @dataclass(frozen=True, slots=True)
