@@ -50,6 +50,8 @@ VOCABULARY_LISTS: dict[str, str] = {
     "people": "how people, audiences and talk events end (학생, 시민, 응답자, 명, 토론, 강좌 …): "
     "such a subject in the title or lead's AI sentence, with no actor doing AI there, is talk "
     "about AI (a poll, a debate, a class)",
+    "goods": "products of other trades (굿즈, 과자, 영화, 요금제, 세단 …): an industry word of the "
+    "title or lead that acts on one ('한정판 과자 출시') launches goods, not AI",
 }
 POLICIES = ("all", "filter")
 
@@ -76,6 +78,7 @@ class AiVocabulary:
     actors: tuple[str, ...] = ()
     industry: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    goods: tuple[str, ...] = ()
 
     @property
     def fingerprint(self) -> str:

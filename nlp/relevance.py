@@ -1,7 +1,7 @@
 """Is an article about the AI industry? A relevance score in [0, 1] with its evidence.
 
 A pure function of the document (title + body + morphemes), its tags and the vocabulary of
-topics.toml's [ai] table. The model is small and explainable: the words found become twenty-one
+topics.toml's [ai] table. The model is small and explainable: the words found become twenty-four
 features (an AI term in the title, in the lead, the share of sentences that talk about AI or
 machine learning, words of ads, of stock-market wraps, of fiction and the arts, or of other kinds
 of stories …), and five read the structure of the sentences: is an industry actor (a company,
@@ -9,11 +9,15 @@ institute, agency or local government) the subject of an industry predicate (개
 계약을 맺었다) in a sentence about AI, in the title or lead, and in which share of the body
 (nlp/relevance_actor.py); are people, an audience or a talk event (학생들, 응답자, 명, 토론) the
 subject of the title or lead's AI sentence instead (a poll, a debate, a class); is the title's AI
-term only a theme ("AI와 …", "AI 시대"). Each feature has a weight, and the score is the logistic function of their weighted
-sum. The weights and the default threshold are fitted on the labelled corpus
-tests/fixtures/relevance/ (articles.jsonl and the studied sets fresh..fresh5) by
-scripts/fit_relevance.py (never on later held-out sets such as fresh6.jsonl) and kept in
-nlp/relevance_model.json.
+term only a theme ("AI와 …", "AI 시대"). Since v7 three more read how AI is used: is an AI term
+of the title or lead a tool or maker in people's hands ("AI가 고른 맛", "챗GPT가 만든 판례",
+"AI에게", "AI 없는 사흘", "AI로 만든 사진"); does an industry word of the title or lead act on
+goods of another trade ("캐릭터 굿즈 출시", "과자를 출시했다", "명작 10편 편성"; [ai] goods); are
+all the title's AI terms inside quotation marks ('AI 면접', 'AI 특집'). Each feature has a
+weight, and the score is the logistic function of their weighted sum. The weights and the
+default threshold are fitted on the labelled corpus tests/fixtures/relevance/ (articles.jsonl and
+the studied sets fresh..fresh6) by scripts/fit_relevance.py (never on later held-out sets such
+as fresh7.jsonl) and kept in nlp/relevance_model.json.
 
 Ambiguous words are cancelled before they count: `AI` inside a Latin word (KAIST, AIA생명) never
 matches; `AI` in a name (AI페퍼스) is a name; `AI` in an article that names avian influenza
@@ -36,10 +40,10 @@ from archive.records import Tag
 from archive.relevance import AiVocabulary, Relevance, RelevanceError, RelevanceEvidence
 from nlp.document import Document, Sentence
 from nlp.keywords import KeywordHit, KeywordMatcher
-from nlp.relevance_actor import is_person, linked_actor, subjects
+from nlp.relevance_actor import is_person, is_predicate, linked_actor, object_head, subjects
 
 MODEL_PATH = Path(__file__).with_name("relevance_model.json")
-SCORER_VERSION = "4"  # bump when features or rules change (re-scores the archive)
+SCORER_VERSION = "5"  # bump when features or rules change (re-scores the archive)
 
 # The model's inputs, each in [0, 1]; README "Relevance" explains them.
 FEATURES: dict[str, str] = {
@@ -67,6 +71,11 @@ FEATURES: dict[str, str] = {
     "an AI sentence of the title or lead, and no industry actor does AI there",
     "theme_title": "the title's AI term is a theme ('AI와 …', 'AI 시대', 'AI를 말하다') and no "
     "sentence of the body has an AI term with an industry word",
+    "tool_head": "an AI term of the title or lead is a tool or a maker in people's hands: 'AI가 "
+    "고른 맛', '챗GPT가 만든 판례', 'AI에게', 'AI 없는', 'AI로 만든 사진', '… 챗GPT로'",
+    "goods_head": "an industry word of the title or lead acts on a product of another trade "
+    "('굿즈 출시', '과자를 출시했다', '명작 10편 편성'; [ai] goods)",
+    "quoted_title": "every AI term of the title is inside quotation marks ('AI 면접', 'AI 특집')",
 }
 TOPIC_CAP = 3
 AI_COMPANY_THRESHOLD = 0.5
@@ -211,7 +220,8 @@ class RelevanceScorer:
             if doc.field_at(hit.start) != "title":
                 sentences.setdefault(kind, set()).add(sentence_index(hit.start))
         ml = sentences.get("models", set()) & sentences.get("tasks", set())
-        actor_head, actor_body, industry_body, people = self._actors(doc, found, body)
+        actor_head, actor_body, industry_body, people, goods = self._actors(doc, found, body)
+        title_terms = [h for k, h in found.counted if k == "terms" and h.start < doc.title_end]
         terms = [h for k, h in found.counted if k in ("terms", "ai_company")]
         listed = sum(1 for h in terms if _in_list(doc.text, h.start, h.end))
         topics = {
@@ -252,13 +262,11 @@ class RelevanceScorer:
             "actor_share": len(actor_body) / n,
             "industry_share": len(industry_body) / n,
             "people_head": float(people and not actor_head),
-            "theme_title": float(
-                not industry_body
-                and any(
-                    _is_theme(doc, h)
-                    for k, h in found.counted
-                    if k == "terms" and h.start < doc.title_end
-                )
+            "theme_title": float(not industry_body and any(_is_theme(doc, h) for h in title_terms)),
+            "tool_head": float(self._tools(doc, found)),
+            "goods_head": float(goods),
+            "quoted_title": float(
+                bool(title_terms) and all(_quoted(doc, h.start) for h in title_terms)
             ),
         }
         found.evidence.extend(
@@ -275,10 +283,11 @@ class RelevanceScorer:
 
     def _actors(
         self, doc: Document, found: _Found, body: Sequence[Sentence]
-    ) -> tuple[bool, set[int], set[int], bool]:
+    ) -> tuple[bool, set[int], set[int], bool, bool]:
         """Sentences where an industry actor does AI: (one in the title or lead?, the body
         sentences with one, the body sentences with an AI term and an industry word, is a
-        person or talk event the subject of an AI sentence of the title or lead?)."""
+        person or talk event the subject of an AI sentence of the title or lead?, does an
+        industry word of the title or lead's AI sentences act on goods of another trade?)."""
         doing: set[int] = set()  # sentence starts with an AI term, an AI company or ML
         kinds: dict[int, set[str]] = {}
         for kind, hit in found.counted:
@@ -294,6 +303,7 @@ class RelevanceScorer:
         industry_body: set[int] = set()
         body_index = {s.start: i for i, s in enumerate(body)}
         people = False
+        goods = False
         for sentence in doc.sentences:
             if sentence.field in ("title", "lead") and sentence.start in doing and not people:
                 person = next(
@@ -322,6 +332,8 @@ class RelevanceScorer:
             words = industry.get(sentence.start)
             if sentence.start not in doing or not words:
                 continue
+            if sentence.field in ("title", "lead") and not goods:
+                goods = self._goods(doc, sentence, words, found)
             if sentence.start in body_index:
                 industry_body.add(body_index[sentence.start])
             linked = linked_actor(
@@ -352,7 +364,60 @@ class RelevanceScorer:
                     f"industry actor doing AI: {actor.surface} … {verb.surface}",
                 )
             )
-        return head, actor_body, industry_body, people
+        return head, actor_body, industry_body, people, goods
+
+    def _goods(
+        self, doc: Document, sentence: Sentence, words: Sequence[KeywordHit], found: _Found
+    ) -> bool:
+        """Does an industry word of this sentence, used as its predicate, act on a product of
+        another trade ("한정판 과자 출시")? Adds the evidence."""
+        goods = self.vocabulary.goods
+        if not goods:
+            return False
+        headline = sentence.field == "title"
+        for hit in words:
+            if not is_predicate(doc, hit, sentence.end, headline):
+                continue
+            head = object_head(doc, hit, sentence.start, headline)
+            if head and head.endswith(goods):
+                at = doc.text.rfind(head, sentence.start, hit.start)
+                found.evidence.append(
+                    RelevanceEvidence(
+                        "goods",
+                        head,
+                        sentence.field,
+                        doc.text[sentence.start : sentence.end],
+                        at - sentence.start,
+                        at + len(head) - sentence.start,
+                        f"the industry word acts on goods of another trade: {head} … {hit.surface}",
+                    )
+                )
+                return True
+        return False
+
+    @staticmethod
+    def _tools(doc: Document, found: _Found) -> bool:
+        """Is an AI term of the title or lead a tool or maker in people's hands? Adds the
+        evidence."""
+        for kind, hit in found.counted:
+            if kind != "terms" or doc.field_at(hit.start) not in ("title", "lead"):
+                continue
+            sentence = doc.sentence_at(hit.start)
+            how = _tool_use(doc, hit, sentence.end)
+            if how:
+                found.evidence.append(
+                    RelevanceEvidence(
+                        "tool",
+                        hit.surface,
+                        doc.field_at(hit.start),
+                        doc.text[sentence.start : sentence.end],
+                        hit.start - sentence.start,
+                        hit.end - sentence.start,
+                        f"AI as a tool or maker in people's hands: {how}",
+                    )
+                )
+                return True
+        return False
 
     def _find(self, doc: Document) -> _Found:
         hits, misses = self._matcher.find(doc)
@@ -459,7 +524,9 @@ _KIND_ORDER = {
     "culture": 4,
     "other": 5,
     "actor": 0,
-    "people": 5,
+    "people": 0,
+    "tool": 0,
+    "goods": 0,
 }
 
 
@@ -502,6 +569,50 @@ def _is_theme(doc: Document, hit: KeywordHit) -> bool:
         return True
     after = doc.text[doc.morphemes.ends[index] : doc.title_end].lstrip()
     return after.startswith(("말하", "묻", "생각하", "이야기하", "논하", "읽", "노래하", "그리"))
+
+
+_QUOTES = "'\"‘’“”"
+
+
+def _quoted(doc: Document, offset: int) -> bool:
+    """Is this offset of the title inside quotation marks (an odd number of marks before it)?"""
+    before = doc.text[:offset]
+    return sum(before.count(mark) for mark in _QUOTES) % 2 == 1
+
+
+def _tool_use(doc: Document, hit: KeywordHit, limit: int) -> str:
+    """How an AI term is a tool or a maker in people's hands, read from the morphemes after it
+    ("" when it is not): 가/이 + a verb modifying a noun ('AI가 고른 맛', '챗GPT가 만든 판례'),
+    에게/한테 ('AI에게'), 없는 ('AI 없는 사흘'), 로/으로 + a modifying verb or the end of the
+    clause ('AI로 만든 사진', 'AI로 설계한 조명', '혼인서약서도 챗GPT로')."""
+    morphemes = doc.morphemes
+    starts, ends, tags = morphemes.starts, morphemes.ends, morphemes.tags
+    i = bisect_left(starts, hit.end)
+    if i >= len(starts) or starts[i] >= limit:
+        return ""
+    tag = tags[i]
+    surface = doc.text[starts[i] : ends[i]]
+    after = tags[i + 1] if i + 1 < len(starts) and starts[i + 1] < limit else ""
+    word = doc.text[hit.start : ends[i + 1] if after else ends[i]]
+    if tag.startswith("VA") and surface.startswith("없") and tag.endswith("ETM"):
+        return word
+    if tag.startswith("VA") and surface.startswith("없") and after.endswith("ETM"):
+        return word
+    if not tag.startswith(("JKS", "JKB")):
+        return ""
+    if tag.startswith("JKS") and after.startswith(("VV", "VA")) and after.endswith("ETM"):
+        return word
+    if tag.startswith("JKB") and surface in ("에게", "한테"):
+        return doc.text[hit.start : ends[i]]
+    if tag.startswith("JKB") and surface in ("로", "으로"):
+        if after.startswith(("VV", "VA")) and after.endswith("ETM"):
+            return word
+        if not after or after.startswith(("SY", "SF", "SE", "SS")):
+            return doc.text[hit.start : ends[i]]
+        then = tags[i + 2] if i + 2 < len(starts) and starts[i + 2] < limit else ""
+        if after.startswith("NNG") and then.startswith(("XSV", "XSA")) and then.endswith("ETM"):
+            return doc.text[hit.start : ends[i + 2]]  # 'AI로 설계한 조명', 'AI로 작성한 글'
+    return ""
 
 
 def _in_list(text: str, start: int, end: int) -> bool:

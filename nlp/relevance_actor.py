@@ -169,3 +169,33 @@ def linked_actor(
                 if start <= c_start and c_end <= hit.start:
                     return Subject(c_start, c_end, name), hit
     return None
+
+
+_COUNT_TAGS = ("SN", "NNBC", "NR", "SY", "SS", "SC", "SE", "SF")
+
+
+def object_head(doc: Document, hit: KeywordHit, start: int, headline: bool = False) -> str:
+    """The head noun of what an industry word acts on, or "" when none is written: the word
+    before the industry noun in a headline ("굿즈 출시", "명작 10편 편성" → 명작), or the word
+    before its object marker ("과자를 출시했다", "'특집'을 편성했다" → 특집). Numbers, counters and
+    quotation marks are read through; `start` is where the sentence begins."""
+    morphemes = doc.morphemes
+    starts, ends, tags = morphemes.starts, morphemes.ends, morphemes.tags
+    i = bisect_left(starts, hit.start) - 1
+    if i < 0 or starts[i] < start:
+        return ""
+    surface = doc.text[starts[i] : ends[i]]
+    if tags[i].startswith("JKO") and surface in ("을", "를"):
+        i -= 1
+    elif not headline:
+        return ""
+    while i >= 0 and starts[i] >= start and tags[i].startswith(_COUNT_TAGS):
+        i -= 1
+    if i < 0 or starts[i] < start or not tags[i].startswith(_NOUN_TAGS):
+        return ""
+    end = ends[i]
+    while i > 0 and starts[i - 1] >= start and ends[i - 1] == starts[i]:
+        if tags[i - 1].startswith(_PUNCTUATION):
+            break
+        i -= 1
+    return doc.text[starts[i] : end]

@@ -12,6 +12,8 @@ KIND_LABEL = {
     "ai_company": "AI company",
     "actor": "industry actor",
     "people": "people/talk subject",
+    "tool": "AI as a tool",
+    "goods": "other trade's goods",
     "ml": "model/task word",
     "applied": "AI application",
     "commerce": "sales/ads word",

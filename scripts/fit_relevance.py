@@ -3,12 +3,12 @@
 nlp/relevance_model.json, and print how the filter does.
 
 The fitting data are tests/fixtures/relevance/articles.jsonl (ids rel_NNN) and the held-out
-sets that have been scored and studied since (fresh.jsonl … fresh5.jsonl): 511 articles. By
+sets that have been scored and studied since (fresh.jsonl … fresh6.jsonl): 573 articles. By
 default all of them are fitted (`--fit-on all`); `--fit-on train` leaves articles.jsonl's TEST
 split out and prints it as held out. Every choice is made on the fitted articles alone: the L2
 strength and the threshold by 5-fold cross-validation (best recall at precision ≥
 MIN_PRECISION, then the strongest regularisation within TOLERANCE of it). Later held-out sets
-(fresh6.jsonl, …) are refused here: they are for `build.py eval` only. `--without FEATURE …`
+(fresh7.jsonl, …) are refused here: they are for `build.py eval` only. `--without FEATURE …`
 fits without some features, to compare feature sets by the same cross-validation.
 
 Run after changing the features (nlp/relevance.py) or the corpus; a vocabulary change in
@@ -20,6 +20,8 @@ topics.toml can be re-fitted the same way (the tag stage re-scores the archive e
     .venv/bin/python scripts/fit_relevance.py --dry-run --without actor_head actor_share \
         industry_share theme_title                            # v3's features, same procedure
     .venv/bin/python scripts/fit_relevance.py --dry-run --without people_head  # v6 minus talk
+    .venv/bin/python scripts/fit_relevance.py --dry-run --without tool_head goods_head \
+        quoted_title                                          # v6's features, same procedure
 """
 
 from __future__ import annotations
@@ -50,9 +52,9 @@ from nlp.relevance_eval import (  # noqa: E402
 
 LABELS = ROOT / "tests" / "fixtures" / "relevance"
 CORPUS = LABELS / "articles.jsonl"
-# The held-out sets fresh..fresh5 have been scored and their errors studied: they are fitting
-# data now. fresh6 (and any later set) stays held out: it is for build.py eval only.
-STUDIED = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+# The held-out sets fresh..fresh6 have been scored and their errors studied: they are fitting
+# data now. fresh7 (and any later set) stays held out: it is for build.py eval only.
+STUDIED = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
 FITTING = (CORPUS, *(LABELS / f"{name}.jsonl" for name in STUDIED))
 SPLIT_ORDER = ("train", "test", *STUDIED)
 FITTED_SPLITS = frozenset(SPLIT_ORDER)
@@ -68,7 +70,7 @@ def main() -> None:
         type=Path,
         nargs="+",
         default=list(FITTING),
-        help="Label files to fit (default: articles.jsonl and fresh..fresh5).",
+        help="Label files to fit (default: articles.jsonl and fresh..fresh6).",
     )
     parser.add_argument(
         "--without",
@@ -99,7 +101,7 @@ def main() -> None:
     if held_out:
         sys.exit(
             f"{', '.join(map(str, args.labels))}: has held-out articles ({', '.join(held_out)} "
-            "ids); fit only articles.jsonl and fresh..fresh5, and score held-out sets with "
+            "ids); fit only articles.jsonl and fresh..fresh6, and score held-out sets with "
             "build.py eval"
         )
     fitted_splits = FITTED_SPLITS - {"test"} if args.fit_on == "train" else FITTED_SPLITS

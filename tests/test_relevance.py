@@ -361,3 +361,70 @@ def test_the_actor_must_be_the_subject_of_the_industry_predicate(pipeline, root)
     assert linked(second) is None  # 개발 is a noun of the object, 논쟁 the subject
     found = linked(third)
     assert found is not None and found[0].surface == "회사" and found[1].surface == "계약"
+
+
+# -- v7: AI as a tool in people's hands, goods of another trade, quoted AI words ---------------
+def test_a_speech_written_with_chatgpt_is_not_ai_news(score):
+    relevance = score(
+        '"챗GPT가 쓴 송년사"…구청장 인사말 두고 구의회 뒷말',
+        "[대구=윤가람 기자] 구청장이 송년회에서 읽은 인사말을 챗GPT가 썼다는 사실이 알려지면서 "
+        '구의회에서 뒷말이 나왔다.\n\n구의원들은 20일 본회의에서 "주민에게 건네는 인사까지 '
+        '기계에 맡겼느냐"고 따졌다. 구청장은 "초안을 참고했을 뿐 직접 고쳐 읽었다"고 답했다.\n\n'
+        "구청 공보실은 앞으로 연설문 작성 지침을 만들겠다고 밝혔다.",
+    )
+    assert relevance.features["tool_head"] == 1.0
+    assert "챗GPT" in counted(relevance, "tool")
+    assert not relevance.relevant
+
+
+def test_a_picture_made_with_ai_on_a_menu_is_not_ai_news(score):
+    relevance = score(
+        '동네 빵집 간판, AI로 만든 그림 논란…"작가에게 맡겨야"',
+        "[전주=오하린 기자] 전주의 한 빵집이 새 간판에 AI로 만든 그림을 걸었다가 지역 "
+        '작가들의 항의를 받았다.\n\n작가들은 "골목 상점들이 그림을 의뢰하던 일감이 사라진다"고 '
+        '말했다. 빵집 주인은 "비용이 부담돼 직접 만들었다"며 간판을 바꿀 생각은 없다고 했다.\n\n'
+        "상인회는 다음 달 상점 간판 디자인 지원 사업을 신청받는다.",
+    )
+    assert relevance.features["tool_head"] == 1.0
+    assert not relevance.relevant
+
+
+def test_a_company_launching_toys_with_an_ai_theme_is_not_ai_news(score):
+    relevance = score(
+        "완구업체 별빛토이, 'AI 로봇' 캐릭터 인형 출시…어린이날 한정판",
+        "[서울=한도윤 기자] 완구업체 별빛토이가 어린이날을 앞두고 애니메이션 주인공인 'AI 로봇' "
+        "캐릭터 인형을 출시했다.\n\n인형은 30㎝ 크기로 버튼을 누르면 캐릭터의 대사 다섯 가지가 "
+        "나온다. 값은 3만 9천 원이며 전국 대형마트와 온라인몰에서 1만 개 한정으로 판다.\n\n"
+        "회사는 지난해 같은 캐릭터의 색칠 공부 책이 20만 부 팔렸다고 소개했다.",
+    )
+    assert relevance.features["goods_head"] == 1.0
+    assert relevance.features["quoted_title"] == 1.0
+    assert "인형" in counted(relevance, "goods")
+    assert not relevance.relevant
+
+
+def test_a_snack_maker_deploying_ai_inspection_is_ai_news(score):
+    """It resembles the goods trap (a snack maker, 과자, 도입) but what it deploys is AI."""
+    relevance = score(
+        "제과업체 다온식품, 과자 불량 찾는 AI 검사 시스템 도입",
+        "[청주=한도윤 기자] 제과업체 다온식품이 청주 공장에 인공지능(AI) 외관 검사 시스템을 "
+        "도입했다고 3일 밝혔다.\n\n시스템은 생산 라인 카메라 영상을 학습한 딥러닝 모델이 깨지거나 "
+        "타 버린 과자를 1초에 40개씩 찾아내 걸러 낸다. 회사는 불량 검출률이 사람 검사보다 20% "
+        "높아졌다고 설명했다.\n\n회사는 내년 음성 공장에도 같은 시스템을 설치할 계획이다.",
+    )
+    assert relevance.features["goods_head"] == 0.0 and relevance.features["tool_head"] == 0.0
+    assert relevance.features["actor_head"] == 1.0
+    assert relevance.relevant
+
+
+def test_a_startup_launching_an_ai_service_for_weddings_is_ai_news(score):
+    """It resembles the lifestyle traps (weddings, ChatGPT) but a company launches AI."""
+    relevance = score(
+        "대전 스타트업 혼담, 생성형 AI 청첩장·축사 작성 서비스 출시",
+        "[대전=오하린 기자] 대전의 스타트업 혼담이 생성형 인공지능으로 청첩장 문구와 결혼식 축사 "
+        "초안을 만들어 주는 서비스를 출시했다.\n\n혼담은 예식 문화에 맞춰 추가 학습한 언어모델이 "
+        "두 사람의 이야기를 듣고 문구를 제안한다고 설명했다. 회사는 지난달 8억 원의 시드 투자를 "
+        "받았고, 웨딩홀 30곳과 제휴를 맺었다.\n\n회사는 내년에 영어와 베트남어 서비스도 낸다.",
+    )
+    assert relevance.features["tool_head"] == 0.0 and relevance.features["goods_head"] == 0.0
+    assert relevance.relevant

@@ -6,7 +6,7 @@ import pytest
 
 from archive.relevance import load_ai_vocabulary
 from nlp.keywords import KeywordMatcher
-from nlp.relevance_actor import is_actor, is_person, linked_actor, subjects
+from nlp.relevance_actor import is_actor, is_person, linked_actor, object_head, subjects
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +49,21 @@ def test_people_and_talk_events_are_not_actors(vocabulary):
     assert is_person("학생들", vocabulary.people) and is_person("여섯 명", vocabulary.people)
     assert is_person("논쟁", vocabulary.people)
     assert not is_person("광주시", vocabulary.people) and not is_person("회사", vocabulary.people)
+
+
+def test_object_head_is_what_the_industry_word_acts_on(pipeline, vocabulary):
+    doc = pipeline.tag_text(
+        "편의점, 로봇 캐릭터 굿즈 출시…SF 명작 10편 편성",
+        "(서울=신우람 기자) 제과업체가 한정판 과자를 출시했다. 회사는 AI 플랫폼을 개발했다. "
+        "시는 예산을 늘려 지원했다.",
+    ).doc
+    industry, _ = KeywordMatcher({"industry": vocabulary.industry}).find(doc)
+    heads = {}
+    for hit in industry:
+        sentence = doc.sentence_at(hit.start)
+        heads[hit.surface + str(hit.start)] = object_head(
+            doc, hit, sentence.start, headline=sentence.field == "title"
+        )
+    found = set(heads.values())
+    assert {"굿즈", "명작", "과자", "플랫폼"} <= found  # numbers and counters read through
+    assert "예산" not in found  # 늘려 지원했다: the object is not the industry word's

@@ -26,9 +26,11 @@ from nlp.relevance_eval import (
     choose_threshold,
     evaluate_relevance,
     fit_logistic,
+    format_evaluation,
     load_relevance_labels,
     predict,
     score_labels,
+    set_of,
     split_of,
 )
 
@@ -160,6 +162,21 @@ def test_held_out_sets_are_their_own_split():
     )
 
 
+def test_a_set_in_parts_is_reported_per_part_and_whole():
+    labels = load_relevance_labels(CORPUS.with_name("fresh7.jsonl"))
+    assert {label.split for label in labels} == {"fresh7_feed", "fresh7_trap"}
+    assert set_of("fresh7_feed") == "fresh7" and set_of("fresh6") == "fresh6"
+    # a stand-in score that publishes every article: precision is the share of relevant ones
+    result = evaluate_relevance(score_labels(labels, lambda label: 1.0), 0.5, "train")
+    assert list(result.splits) == ["fresh7_feed", "fresh7_trap", "fresh7", "all"]
+    assert result.held_out == ["fresh7_feed", "fresh7_trap", "fresh7"]
+    feed, trap, whole = (result.splits[n] for n in ("fresh7_feed", "fresh7_trap", "fresh7"))
+    assert (feed.tp, feed.fp, trap.tp, trap.fp) == (12, 41, 12, 30)
+    assert (whole.tp, whole.fp) == (feed.tp + trap.tp, feed.fp + trap.fp)
+    rows = [line.split()[:2] for line in format_evaluation(result).splitlines()]
+    assert ["fresh7_trap", "42"] in rows and ["fresh7", "95"] in rows
+
+
 def test_fitting_refuses_a_held_out_set(root):
     done = subprocess.run(
         [
@@ -167,7 +184,7 @@ def test_fitting_refuses_a_held_out_set(root):
             "scripts/fit_relevance.py",
             "--dry-run",
             "--labels",
-            str(CORPUS.with_name("fresh6.jsonl")),
+            str(CORPUS.with_name("fresh7.jsonl")),
         ],
         cwd=root,
         capture_output=True,
@@ -175,7 +192,7 @@ def test_fitting_refuses_a_held_out_set(root):
         timeout=120,
     )
     assert done.returncode != 0
-    assert "held-out articles (fresh6 ids)" in done.stderr
+    assert "held-out articles (fresh7_feed, fresh7_trap ids)" in done.stderr
 
 
 def test_labels_errors_name_the_line(tmp_path):
