@@ -111,18 +111,36 @@ def tag_rows(tags: Iterable[Tag]) -> list[TagRow]:
 
 
 def _rows_digest(rows: list[TagRow]) -> str:
-    """A digest of an article's tag rows, sorted (what `_tag_rows_of` would read back)."""
+    """A digest of an article's tag rows, sorted (what `_tag_rows_of` would read back): SHA-1 of
+    the rows as one JSON list, each row's evidence JSON in it as stored (not escaped again)."""
     try:
-        encoded = orjson.dumps(rows)
+        encoded = orjson.dumps([(k, key, s, p, orjson.Fragment(ev)) for k, key, s, p, ev in rows])
     except orjson.JSONEncodeError:  # a lone surrogate: json escapes it
         encoded = json.dumps(rows).encode()
     return hashlib.sha1(encoded).hexdigest()
 
 
 def rows_digest(rows: Iterable[TagRow]) -> str:
-    """The digest `tag_digests` keeps of an article's automatic tag rows (in any order): a
-    worker process that makes the rows compares it with the stored one (see `tag_digests`)."""
+    """The digest `tag_digests` keeps of an article's automatic tag rows (in any order)."""
     return _rows_digest(sorted(rows))
+
+
+def _tag_order(tag: Tag) -> tuple[str, str, float, bool]:
+    return tag.kind, tag.key, tag.score, tag.primary
+
+
+def tags_digest(tags: Iterable[Tag]) -> str:
+    """`rows_digest(tag_rows(tags))` without encoding the rows: orjson writes the evidence as
+    `_evidence_json` does, in the rows' order (the tagger gives one tag per kind and key). A
+    worker process compares it with the stored digest and encodes rows only when they differ."""
+    ordered = sorted(tags, key=_tag_order)
+    try:
+        encoded = orjson.dumps(
+            [(t.kind, t.key, t.score, int(t.primary), t.evidence) for t in ordered]
+        )
+    except orjson.JSONEncodeError:  # a lone surrogate: the rows say how it is stored
+        return rows_digest(tag_rows(ordered))
+    return hashlib.sha1(encoded).hexdigest()
 
 
 def _evidence_from(raw: str) -> tuple[Evidence, ...]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from archive.store import TagRow, rows_digest, tag_rows
+from archive.store import TagRow, tag_rows, tags_digest
 
 if TYPE_CHECKING:
     from nlp.analyzer import Analyzer
@@ -138,13 +138,12 @@ def _tag_jobs(pipeline: _Tagging, jobs: Iterable[Job]) -> list[JobResult]:
                 morphemes = decode_morphemes(text, job.analysis)
             result = pipeline.tagger.tag(Document.build(job.title, job.text, morphemes))
             candidates = tuple((c.name, c.sentence, c.cue) for c in result.candidates)
-            rows = tuple(tag_rows(result.tags))
-            digest = rows_digest(rows)
+            digest = tags_digest(result.tags)
             same = digest == job.stored
             results.append(
                 JobResult(
                     job.article,
-                    () if same else rows,
+                    () if same else tuple(tag_rows(result.tags)),
                     candidates,
                     job.digest,
                     new_analysis,

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from archive.records import KST, Article
-from archive.store import Store
-from nlp.parallel import start_method
+from archive.records import KST, Article, Evidence, Tag, content_hash
+from archive.store import Store, rows_digest, tag_rows, tags_digest
+from nlp.document import doc_text
+from nlp.parallel import Job, start_method, tag_jobs
 from nlp.pipeline import open_pipeline, tag_archive
 from nlp.tagger import TAGGER_VERSION
 
@@ -255,3 +256,48 @@ def test_articles_tagged_by_other_rules_count_in_full(pipeline, articles, tmp_pa
             report = tag_archive(store, pipeline, workers=2, parallel_min=len(sample))
         assert report.tagged == len(sample) and report.unchanged == len(sample)
         assert "worker processes" not in caplog.text
+
+
+def test_workers_send_rows_only_when_their_digest_differs(pipeline, articles, tmp_path):
+    """A worker digests its tags without encoding them (`tags_digest`, the same digest as the
+    encoded rows give) and, where it matches the stored one, sends no rows back: the stored
+    rows stay. Where it differs (rows edited behind the tagger's back), the rows come back and
+    replace them."""
+    sample = articles[:8]
+    for article in sample:
+        tags = pipeline.tag_text(article.title, article.text).tags
+        assert tags_digest(tags) == rows_digest(tag_rows(tags))
+        assert tags_digest(list(reversed(tags))) == tags_digest(tags)
+    odd = Tag(
+        "company", "이상\ud800한", 0.5, evidence=(Evidence("body", "a\ud800", 0, 1, "a", "r"),)
+    )
+    assert tags_digest([odd]) == rows_digest(tag_rows([odd]))  # a lone surrogate (json path)
+
+    with Store.open(tmp_path / "archive.sqlite3") as store:
+        for article in sample:
+            store.save_article(article)
+        tag_archive(store, pipeline, workers=1)
+        expected = _snapshot(store)
+        ids = sorted(a.id for a in sample)
+        stored = store.tag_digests(ids)
+        jobs = [
+            Job(a.id, a.title, a.text, content_hash(doc_text(a.title, a.text)), None, None, d)
+            for a in sample
+            for d in (stored[a.id], "another digest")
+        ]
+        results = tag_jobs(pipeline, jobs)
+        same, different = results[::2], results[1::2]
+        assert all(r.same_tags and r.tags == () for r in same)
+        assert all(not r.same_tags and r.tags for r in different)
+        assert all(rows_digest(r.tags) == r.rows_digest for r in different)
+        assert all(r.rows_digest == stored[r.article] for r in results)
+
+        victim = ids[0]
+        store.conn.execute("UPDATE tags SET score = 0.01 WHERE article_id = ?", (victim,))
+        store.conn.execute(
+            "UPDATE tag_digests SET digest = 'edited' WHERE article_id = ?", (victim,)
+        )
+        report = tag_archive(store, pipeline, retag_all=True, workers=1)
+        assert report.tagged == len(sample)
+        assert _snapshot(store) == expected
+        assert store.tag_digests(ids) == stored
