@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -30,8 +31,11 @@ class Writer:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir.resolve()
         self.report = WriteReport()
+        self._root = str(self.out_dir)
         self._folders: dict[str, Path] = {}  # checked folder (relative) → its resolved path
-        self._made: set[Path] = set()  # folders known to exist
+        self._made: set[str] = set()  # folders known to exist (written into by _write_at)
+        # folder (relative) → (its absolute path, made by this writer), for write()
+        self._places: dict[str, tuple[str, bool]] = {}
 
     def target(self, relative: str) -> Path:
         """The file `relative` names, refused unless it lies inside the output folder (after
@@ -43,10 +47,7 @@ class Writer:
         if name in ("", ".", "..") or relative.startswith("/"):
             return self._resolved(relative)
         parent = self._folder(folder)
-        try:
-            os.fsencode(name)
-        except UnicodeError as exc:  # lone surrogates
-            raise OutputError(f"refusing a path the file system cannot hold: {relative!r}") from exc
+        _check_name(name, relative)
         path = parent / name
         if os.path.islink(path):  # a link in place of a file: where it leads must be inside too
             return self._resolved(relative)
@@ -77,14 +78,75 @@ class Writer:
             raise OutputError(f"refusing to write outside {self.out_dir}: {relative!r}")
         return path
 
+    def _place(self, relative: str) -> tuple[str, bool] | None:
+        """The folder `relative` (under the output) to write into, made when missing: its
+        absolute path and whether this writer made it (then nothing can be in it yet but what
+        this writer put there). None when a part of it is not a plain name: `target` decides.
+        One mkdir per new folder, one lstat per existing one, once per writer."""
+        known = self._places.get(relative)
+        if known is not None:
+            return known
+        if not relative:  # the output folder itself, checked when the writer was made
+            os.makedirs(self._root, exist_ok=True)
+            self._places[relative] = (self._root, False)
+            return self._places[relative]
+        head, _, name = relative.rpartition("/")
+        if name in ("", ".", ".."):
+            return None
+        parent = self._place(head)
+        if parent is None:
+            return None
+        _check_name(name, relative)
+        path = parent[0] + os.sep + name
+        try:
+            os.mkdir(path)
+            found = (path, True)
+        except FileExistsError:
+            if os.path.islink(path):  # where it leads must be inside the output
+                found = (str(self._resolved(relative, folder=True)), False)
+            else:
+                found = (path, False)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot make the folder ({exc.strerror or exc})") from exc
+        self._places[relative] = found
+        return found
+
     def write(self, relative: str, data: bytes) -> None:
-        path = self.target(relative)
+        """Write `data` to `relative` unless the file already holds exactly these bytes; each
+        file replaced atomically (a temp file beside it, then one rename)."""
+        folder, _, name = relative.rpartition("/")
+        place = None
+        if name not in ("", ".", "..") and "\0" not in relative and not relative.startswith("/"):
+            place = self._place(folder)
+        if place is None:  # an odd name ('..', absolute…): resolved in full, refused if outside
+            self._write_at(str(self.target(relative)), relative, data)
+            return
+        _check_name(name, relative)
+        path = place[0] + os.sep + name
+        if place[1]:  # a folder this writer made: no file there, no link in its place
+            self.report.files.add(relative)
+            try:
+                _write_new(place[0], path, data)
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+            self.report.written += 1
+            return
+        if os.path.islink(path):  # a link in place of the file: where it leads must be inside
+            path = str(self._resolved(relative))
+        self._write_at(path, relative, data)
+
+    def _write_at(self, path: str, relative: str, data: bytes) -> None:
+        """Write a file whose folder this writer did not make: compared with what is there."""
         self.report.files.add(relative)
         try:
-            if path.exists() and path.read_bytes() == data:
+            if _holds(path, data):
                 self.report.unchanged += 1
                 return
-            replace_file(path, data, self._made)
+            folder = os.path.dirname(path)
+            if folder not in self._made:
+                os.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
+            _write_new(folder, path, data)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         self.report.written += 1
@@ -110,7 +172,57 @@ class Writer:
         return self.report
 
 
+def _check_name(name: str, relative: str) -> None:
+    try:
+        os.fsencode(name)
+    except UnicodeError as exc:  # lone surrogates
+        raise OutputError(f"refusing a path the file system cannot hold: {relative!r}") from exc
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """True when the file at `path` holds exactly `data` (a size look first: one stat)."""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+    except FileNotFoundError:
+        return False
+    with open(path, "rb") as existing:
+        return existing.read() == data
+
+
 _TEMP_NAMES = itertools.count()
+_PID = os.getpid()
+
+
+def _forked() -> None:
+    global _PID
+    _PID = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
+def _write_new(folder: str, path: str, data: bytes) -> None:
+    """Write `data` to `path` atomically: a temp file in `folder` (beside it), then one rename,
+    so a render killed mid-write leaves the old file or none, never a truncated one."""
+    temp = f"{folder}{os.sep}.tmp-{_PID}-{next(_TEMP_NAMES)}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:  # a name no other process uses (pid) nor this one again (counter): no retry loop
+        handle = os.open(temp, flags, 0o666)
+    except FileExistsError:  # left by a killed run whose pid came back
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+        finally:
+            os.close(handle)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def replace_file(path: Path, data: bytes, made: set[Path] | None = None) -> None:
@@ -121,18 +233,7 @@ def replace_file(path: Path, data: bytes, made: set[Path] | None = None) -> None
         folder.mkdir(parents=True, exist_ok=True)
         if made is not None:
             made.add(folder)
-    temp = f"{folder}{os.sep}.tmp-{os.getpid()}-{next(_TEMP_NAMES)}"
-    try:  # a name no other process uses (pid) nor this one again (counter): no retry loop
-        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-    except FileExistsError:  # left by a killed run whose pid came back
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    _write_new(str(folder), str(path), data)
 
 
 def _prune_empty(folder: Path, root: Path) -> None:
