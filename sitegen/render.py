@@ -28,7 +28,14 @@ from sitegen.config import SiteConfig
 from sitegen.dates import month_label
 from sitegen.feeds import FEED_TEMPLATE, feed_context, sitemap, xml_escape
 from sitegen.fingerprint import FingerprintFile, PageFingerprints, site_inputs
-from sitegen.fragments import ARTICLE_ITEM, FEED_ENTRY, FragmentCache
+from sitegen.fragments import (
+    ARTICLE_ITEM,
+    FEED_ENTRY,
+    SITE_FOOTER,
+    SITE_HEADER,
+    FragmentCache,
+    PartialCache,
+)
 from sitegen.incremental import render_pages, unchanged_site
 from sitegen.map import map_legend, province_breaks, province_map
 from sitegen.model import (
@@ -84,6 +91,8 @@ def make_environment(templates: Path, config: SiteConfig) -> Environment:
     env.filters["xml"] = xml_escape
     env.globals["article_item"] = FragmentCache(env, ARTICLE_ITEM)
     env.globals["feed_entry"] = FragmentCache(env, FEED_ENTRY)
+    env.globals["site_header"] = PartialCache(env, SITE_HEADER)
+    env.globals["site_footer"] = PartialCache(env, SITE_FOOTER)
     return env
 
 

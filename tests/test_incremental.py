@@ -161,7 +161,7 @@ def test_template_change_re_renders_the_pages_using_it(store, taxonomy, template
     assert report.rendered >= articles
     assert "<!-- item --></li>" in (out / "index.html").read_text()
     base = templates / "base.html"  # extended by every page
-    base.write_text(base.read_text().replace("</footer>", "<p>바뀜</p></footer>"), "utf-8")
+    base.write_text(base.read_text().replace("</main>", "<p>바뀜</p></main>"), "utf-8")
     report = _render(store, taxonomy, templates, out)
     assert report.rendered >= first.rendered - len(list(out.rglob("feed.xml")))
     assert "<p>바뀜</p>" in (out / "index.html").read_text()
