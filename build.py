@@ -21,7 +21,6 @@ import click
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from archive.jsonl import export_articles, import_articles  # noqa: E402
 from archive.store import Store  # noqa: E402
 
 log = logging.getLogger("build")
@@ -205,7 +204,7 @@ def run_render(
         source_names=names,
         map_data=load_map(paths.taxonomy / "map.json"),
         curation=curation,
-        editorial=load_editorial(paths.content, config),
+        editorial=load_editorial(paths.content, config, content_cache(paths)),
         relevance=relevance,
         cache_dir=paths.cache / "render",
     )
@@ -798,6 +797,8 @@ def extract_cmd(
 @click.pass_obj
 def import_cmd(paths: Paths, file: Path) -> None:
     """Load articles from JSON Lines (url, title, published, source, text, excerpt, tags)."""
+    from archive.jsonl import import_articles
+
     with Store.open(paths.archive) as store:
         counts = import_articles(store, file)
     click.echo(json.dumps(counts, ensure_ascii=False))
@@ -808,6 +809,8 @@ def import_cmd(paths: Paths, file: Path) -> None:
 @click.pass_obj
 def export_cmd(paths: Paths, file: Path) -> None:
     """Write every archived article, with its id and tags, as JSON Lines ('-' for stdout)."""
+    from archive.jsonl import export_articles
+
     with Store.open(paths.archive) as store:
         if str(file) == "-":
             count = export_articles(store, sys.stdout)

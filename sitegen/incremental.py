@@ -213,8 +213,9 @@ def _in_workers(
     size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
     starts = list(range(0, len(jobs), size))
     stops = [min(start + size, len(jobs)) for start in starts]
-    gc.collect()
-    gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
+    # The workers' collector leaves the inherited objects (and their pages) alone. No collection
+    # first: the site model holds no garbage, and walking it cost 0.15-0.25 s at 10,000 articles.
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import markdown
 import nh3
 from markupsafe import Markup
 
+from archive import frontmatter
+from archive.content_cache import DigestCache, code_stamp, files_digest, tree_files
 from archive.frontmatter import INTRO_KEYS, as_date, check_meta, page_meta, read_markdown
 from archive.problems import Problem
 from archive.tomlfile import TomlSyntaxError
@@ -92,6 +93,8 @@ def render_markdown(
 ) -> Markup:
     """Markdown → sanitised HTML; site-relative links and images get `base_path`, and
     `{{ site.contact_url }}`-style placeholders the site settings' values."""
+    import markdown  # here: a render whose pages come from the cache never loads it
+
     text = _VARIABLE.sub(lambda m: (variables or {}).get(m.group(1), m.group(0)), text)
     html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
 
@@ -186,10 +189,37 @@ def site_variables(config: object) -> dict[str, str]:
     return {key: value for key, value in values.items() if isinstance(value, str)}
 
 
-def load_editorial(content_dir: Path, config: object | None = None) -> Editorial:
-    """Pages and introductions of a content folder, ready to render with a SiteConfig."""
+EDITORIAL_FOLDERS = ("pages", "regions", "companies")
+
+
+def load_editorial(
+    content_dir: Path, config: object | None = None, cache: DigestCache | None = None
+) -> Editorial:
+    """Pages and introductions of a content folder, ready to render with a SiteConfig. With a
+    `cache`, the result is kept under a digest of those folders' files, the settings pages may
+    quote and this module's code, and reused while they are unchanged (turning the Markdown
+    into sanitised HTML is most of a no-change render's start otherwise)."""
     base_path = getattr(config, "base_path", "/")
     variables = site_variables(config) if config is not None else {}
+    if cache is None:
+        return _editorial(content_dir, base_path, variables)
+    files = [f for name in EDITORIAL_FOLDERS for f in tree_files(content_dir / name)]
+    key = "|".join(
+        (
+            files_digest(files, content_dir),
+            code_stamp([Path(__file__), Path(frontmatter.__file__).parent]),  # + archive/
+            repr((str(content_dir), base_path, sorted(variables.items()))),
+        )
+    )
+    found = cache.get("editorial", content_dir, key)
+    if isinstance(found, Editorial):
+        return found
+    editorial = _editorial(content_dir, base_path, variables)
+    cache.put("editorial", content_dir, key, editorial)
+    return editorial
+
+
+def _editorial(content_dir: Path, base_path: str, variables: dict[str, str]) -> Editorial:
     return Editorial(
         pages=load_pages(content_dir / "pages", base_path, variables),
         region_intros=load_intros(content_dir / "regions", base_path, variables),

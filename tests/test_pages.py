@@ -50,6 +50,26 @@ def test_project_pages_load(root):
     assert "chungbuk" in editorial.region_intros and "kakao" in editorial.company_intros
 
 
+def test_cached_editorial_follows_every_edit(root, tmp_path):
+    """Pages come from the cache only while the files and the settings they quote are the same."""
+    from archive.content_cache import DigestCache
+
+    content, cache = tmp_path / "content", DigestCache(tmp_path / "cache")
+    for name in ("pages", "regions", "companies"):
+        shutil.copytree(root / "content" / name, content / name)
+    config = SiteConfig()
+    first = load_editorial(content, config, cache)
+    assert list((tmp_path / "cache").glob("editorial-*.pickle"))
+    assert load_editorial(content, config, cache) == first == load_editorial(content, config)
+    about = content / "pages" / "about.md"
+    about.write_text(about.read_text("utf-8") + "\n덧붙인 문단\n", "utf-8")
+    edited = load_editorial(content, config, cache)
+    assert "덧붙인 문단" in next(p for p in edited.pages if p.slug == "about").html
+    moved = SiteConfig(base_url="https://example.org/news/", contact_url="https://example.org/c")
+    contact = next(p for p in load_editorial(content, moved, cache).pages if p.slug == "contact")
+    assert "https://example.org/c" in contact.html
+
+
 @pytest.fixture
 def site(root, tmp_path):
     """The fixture archive rendered with the project's pages and a curation file of our own."""
