@@ -26,6 +26,7 @@ from sitegen import routes
 from sitegen.charts import chart_table, monthly_chart
 from sitegen.config import SiteConfig
 from sitegen.dates import month_label
+from sitegen.escaping import EscapingTemplate
 from sitegen.feeds import FEED_TEMPLATE, feed_context, sitemap, xml_escape
 from sitegen.fingerprint import FingerprintFile, PageFingerprints, site_inputs
 from sitegen.fragments import (
@@ -76,6 +77,7 @@ def make_environment(templates: Path, config: SiteConfig) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.template_class = EscapingTemplate  # `{{ … }}` escaped without a Markup object each
     base = config.base_path
 
     def url(path: str) -> str:
