@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from archive.taxonomy import Taxonomy
@@ -40,6 +41,10 @@ class Match(NamedTuple):
     end: int
     surface: str
     entries: tuple[Entry, ...]
+
+
+_START = itemgetter(0)
+_END = itemgetter(1)
 
 
 @lru_cache(maxsize=65536)
@@ -77,7 +82,9 @@ class Gazetteer:
             actual = text[start : end_index + 1]
             if actual == surface or _case_ok(surface, actual):
                 matches.append(Match(start, end_index + 1, actual, found))
-        matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        # By start, longest first (two stable sorts on C keys: the order of one key with a lambda).
+        matches.sort(key=_END, reverse=True)
+        matches.sort(key=_START)
         return matches
 
     def signature(self, text: str) -> list[tuple[int, str, tuple[Entry, ...]]]:

@@ -52,4 +52,11 @@ class PhraseIndex(Generic[V]):
 def _build(phrases: list[str]) -> ahocorasick_rs.AhoCorasick | None:
     if not phrases:
         return None
-    return ahocorasick_rs.AhoCorasick(phrases, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
+    # A DFA: a third faster to search than the default (a contiguous NFA for this many phrases),
+    # for ~40 ms more to build and ~16 MB for the taxonomy's 4,000 names (shared by forked
+    # workers).
+    return ahocorasick_rs.AhoCorasick(
+        phrases,
+        matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )

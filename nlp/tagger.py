@@ -382,9 +382,10 @@ def _resolve(
     regions = [e for e in entries if e.kind != "company"]
     if not regions:
         return companies[0], "word", True
-    qualifier = _qualifying_sido(doc, match, before)
     sidos = [e for e in regions if e.kind == "sido"]
     lower = [e for e in regions if e.kind != "sido"]
+    # Only a 시·군·구 or place can be qualified (a 시·도 alone never reads it).
+    qualifier = _qualifying_sido(doc, match, before) if lower else None
     if qualifier is not None:
         chosen = [e for e in lower if e.sido == qualifier]
         if chosen:
@@ -598,9 +599,11 @@ def _score(
     evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     first_seen: dict[tuple[str, str], int] = {}
     sentences: dict[int, tuple[int, str]] = {}  # a sentence's start and text, by its start
+    title_end, lead_end = doc.title_end, doc.lead_end
     for hit in hits:
         start = hit.match.start
-        fieldname = doc.field_at(start)
+        # doc.field_at(start), inline: this loop runs for every name found
+        fieldname = "title" if start < title_end else "lead" if start < lead_end else "body"
         weight = _weight(fieldname, hit.rule)
         item: Evidence | None = None
         for key in _tag_keys(hit.entry):
