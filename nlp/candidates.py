@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nlp.boundaries import COMPANY_SUFFIXES, PARTICLES
-from nlp.document import Document
+from nlp.document import Document, Sentence
 from nlp.gazetteer import Gazetteer, fold_case
 
 MAX_SENTENCE = 240
@@ -273,9 +273,8 @@ class CandidateFinder:
     def find(self, doc: Document) -> list[CandidateMention]:
         found: dict[str, CandidateMention] = {}
         text = doc.text
-        for sentence in doc.sentences:
-            cues = list(_CUE_HINT.finditer(text, sentence.start, sentence.end))
-            if not cues or doc.in_boilerplate(sentence.start):
+        for sentence, cues in _cues_by_sentence(doc):
+            if doc.in_boilerplate(sentence.start):
                 continue
             example = text[sentence.start : sentence.end].strip()[:MAX_SENTENCE]
             words = _Words(doc, sentence.start, sentence.end)
@@ -297,6 +296,24 @@ class CandidateFinder:
             folded[:cut] in self._companies and folded[cut:] in COMPANY_SUFFIXES
             for cut in range(1, len(folded))
         )
+
+
+def _cues_by_sentence(doc: Document) -> list[tuple[Sentence, list[re.Match[str]]]]:
+    """The sentences with a cue, each with its cues: one scan of the whole text (no cue can
+    run over a sentence's end, which follows . ! ? 。 …, nor start between two sentences)."""
+    sentences = doc.sentences
+    starts = doc.sentence_starts
+    grouped: list[tuple[Sentence, list[re.Match[str]]]] = []
+    for cue in _CUE_HINT.finditer(doc.text):
+        index = bisect_right(starts, cue.start()) - 1
+        if index < 0 or cue.end() > sentences[index].end:
+            continue  # outside every sentence (cannot happen; kept as the old scan did)
+        sentence = sentences[index]
+        if grouped and grouped[-1][0] is sentence:
+            grouped[-1][1].append(cue)
+        else:
+            grouped.append((sentence, [cue]))
+    return grouped
 
 
 class _Words:

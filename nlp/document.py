@@ -162,14 +162,15 @@ class Document:
         return tuple(spans)
 
     @cached_property
-    def _sentence_starts(self) -> list[int]:
+    def sentence_starts(self) -> list[int]:
+        """Where each sentence starts (for bisecting)."""
         return [s.start for s in self.sentences]
 
     def sentence_at(self, offset: int) -> Sentence:
         sentences = self.sentences
         if not sentences:
             return Sentence(0, len(self.text), "body")
-        index = bisect_right(self._sentence_starts, offset) - 1
+        index = bisect_right(self.sentence_starts, offset) - 1
         return sentences[index if index > 0 else 0]
 
     @cached_property
@@ -203,6 +204,11 @@ class Document:
             if tags and not any(t.startswith(("J", "E", "V", "XSV", "XSA")) for t in tags):
                 found.append(line.span())
         return found
+
+    @property
+    def has_boilerplate(self) -> bool:
+        """Whether any line is boilerplate (most articles have none: no need to ask per name)."""
+        return bool(self._boilerplate[0])
 
     def in_boilerplate(self, offset: int) -> bool:
         """Whether an offset lies on a share/copyright line, a related-article link or a menu."""

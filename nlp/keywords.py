@@ -90,7 +90,9 @@ class KeywordMatcher:
         """Keyword hits that count, and the occurrences that do not (with the reason)."""
         if self._empty:
             return [], []
-        raw = [r for r in self._occurrences(doc.text) if not doc.in_boilerplate(r[0])]
+        raw = self._occurrences(doc.text)
+        if doc.has_boilerplate:
+            raw = [r for r in raw if not doc.in_boilerplate(r[0])]
         negatives = [(s, e, p) for s, e, _, p in raw if p.negative]
         hits: list[KeywordHit] = []
         misses: list[KeywordMiss] = []

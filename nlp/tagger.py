@@ -273,8 +273,9 @@ class Tagger:
         starts = [m.start for m in matches]
         context = _Context(_sido_mentions(doc, matches), _established(doc, matches, starts))
         dateline = doc.dateline
+        boilerplate = doc.has_boilerplate
         for index, match in enumerate(matches):
-            if match.start < taken_until or doc.in_boilerplate(match.start):
+            if match.start < taken_until or (boilerplate and doc.in_boilerplate(match.start)):
                 continue
             first = match.entries[0]
             if dateline and dateline.outlet_start <= match.start < dateline.outlet_end:
