@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from archive.records import Article
 from archive.taxonomy import Company, Region, RegionGroup
 from sitegen.dates import kst
@@ -9,10 +11,14 @@ from sitegen.dates import kst
 
 def article_path(article: Article) -> str:
     stamp = article.published or article.fetched
+    return article_path_at(article.id, kst(stamp) if stamp else None)
+
+
+def article_path_at(ident: str, stamp: datetime | None) -> str:
+    """An article's path from its id and its date in KST (published, else fetched)."""
     if stamp is None:
-        return f"/articles/undated/{article.id}/"
-    stamp = kst(stamp)
-    return f"/articles/{stamp.year:04d}/{stamp.month:02d}/{article.id}/"
+        return f"/articles/undated/{ident}/"
+    return f"/articles/{stamp.year:04d}/{stamp.month:02d}/{ident}/"
 
 
 def region_path(region: Region, page: int = 1) -> str:
