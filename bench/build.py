@@ -391,7 +391,9 @@ def hugo_files(public: Path) -> int:
 
 
 # -- the run ---------------------------------------------------------------------------------
-def bench(n: int, work: Path, with_hugo: bool, taxonomy: Taxonomy) -> list[tuple]:
+def bench(
+    n: int, work: Path, with_hugo: bool, taxonomy: Taxonomy, with_search: bool = True
+) -> list[tuple]:
     rows: list[tuple] = []
     started = time.perf_counter()
     corpus = write_corpus(n, work, taxonomy)
@@ -413,7 +415,7 @@ def bench(n: int, work: Path, with_hugo: bool, taxonomy: Taxonomy) -> list[tuple
             (n, label, result, f"{report['rendered']} rendered, {report['written']} written")
         )
         print(f"[{n}] {label}: {result.wall:.2f}s", file=sys.stderr)
-    if (ROOT / "node_modules" / ".bin" / "pagefind").exists():  # set up by scripts/setup.sh
+    if with_search and (ROOT / "node_modules" / ".bin" / "pagefind").exists():  # scripts/setup.sh
         result = measured(build_cmd(archive, public, "render", "--search"))
         report = render_report(result)
         pages = report.get("search", {}).get("pages", "?")
@@ -464,6 +466,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000])
     parser.add_argument("--no-hugo", action="store_true", help="Skip the Hugo build.")
+    parser.add_argument(
+        "--no-search", action="store_true", help="Skip the Pagefind step (minutes at 100,000)."
+    )
     parser.add_argument("--keep", type=Path, help="Work in DIR and keep it (default: a temp dir).")
     args = parser.parse_args()
     taxonomy = load_taxonomy(ROOT / "content" / "taxonomy")
@@ -472,7 +477,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         for n in args.sizes:
-            rows += bench(n, work, not args.no_hugo, taxonomy)
+            rows += bench(n, work, not args.no_hugo, taxonomy, not args.no_search)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
