@@ -373,6 +373,16 @@ class Store:
         ).fetchall()
         return [self._article(row) for row in rows]
 
+    def ids_to_tag(self, tagger_version: str) -> list[tuple[str, str]]:
+        """(id, tagged_with) of `articles_to_tag`, without their texts (a TAGGER_VERSION bump
+        makes every article due; the tag stage reads the texts chunk by chunk)."""
+        rows = self.conn.execute(
+            "SELECT id, tagged_with FROM articles WHERE tagged_with NOT IN (?, 'import') "
+            "ORDER BY id",
+            (tagger_version,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     # -- tags ------------------------------------------------------------------------------
     def replace_tags(
         self, article: str, tags: Iterable[Tag], tagged_with: str, origin: str = "auto"

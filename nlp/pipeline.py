@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 
 from archive.content_cache import DigestCache
-from archive.records import Article, content_hash
+from archive.records import content_hash
 from archive.store import Store
 from archive.taxonomy import Taxonomy, load_taxonomy
 from nlp.analyzer import Analyzer, open_analyzer
@@ -137,74 +137,81 @@ def tag_archive(
     an interrupted run loses at most one batch.
     """
     version = pipeline.version
-    todo: list[Article] = store.articles_to_tag("" if retag_all else version)
-    report = TagReport(skipped=store.article_count() - len(todo))
+    # Ids first, texts chunk by chunk as the workers need them: memory for the texts stays
+    # that of a few chunks however many articles are due (all of them after a version bump),
+    # and reading them overlaps with the tagging.
+    due = store.ids_to_tag("" if retag_all else version)
+    report = TagReport(skipped=store.article_count() - len(due))
     key = pipeline.analysis_key
-
-    # Each article's id (a hash of its URL), analysed text's hash and last input digest, once.
-    ids = [a.id for a in todo]
-    digests = [content_hash(doc_text(a.title, a.text)) for a in todo]
+    ids = [ident for ident, _ in due]
     previous = {} if retag_all else store.tag_inputs(ids)
-
-    def jobs() -> Iterator[list[Job]]:
-        for first in range(0, len(todo), CHUNK_SIZE):
-            last = first + CHUNK_SIZE
-            cached = store.cached_analyses(sorted(set(digests[first:last])), key)
-            # The workers compare their rows' digest with the stored one and send rows only
-            # when they differ.
-            stored = store.tag_digests(ids[first:last])
-            yield [
-                Job(
-                    ident,
-                    a.title,
-                    a.text,
-                    digest,
-                    cached.get(digest),
-                    previous.get(ident),
-                    stored.get(ident),
-                )
-                for ident, a, digest in zip(
-                    ids[first:last], todo[first:last], digests[first:last], strict=True
-                )
-            ]
-
-    urls = dict(zip(ids, (a.url for a in todo), strict=True))
-    pending: list[JobResult] = []
-    done = 0
     # An article tagged before by these rules may keep its tags (its input digest is compared);
     # after a TAGGER_VERSION bump every article is tagged in full.
     rules = f"t{TAGGER_VERSION}:"
-    before = store.tagged_with_many([i for i in ids if i in previous]) if previous else {}
-    known = [before.get(ident, "").startswith(rules) for ident in ids]
-    effort = _effort(store, digests, known, key)
+    known = [ident in previous and tagged.startswith(rules) for ident, tagged in due]
+    urls: dict[str, str] = {}  # for the errors, as the articles are read
+
+    def jobs() -> Iterator[list[Job]]:
+        for first in range(0, len(ids), CHUNK_SIZE):
+            chunk = ids[first : first + CHUNK_SIZE]
+            articles = [article for article, _ in store.articles_with_tagged_with(chunk)]
+            digests = [content_hash(doc_text(a.title, a.text)) for a in articles]
+            cached = store.cached_analyses(sorted(set(digests)), key)
+            # The workers compare their rows' digest with the stored one and send rows only
+            # when they differ.
+            stored = store.tag_digests(chunk)
+            batch = []
+            for article, digest in zip(articles, digests, strict=True):
+                ident = article.id
+                urls[ident] = article.url
+                batch.append(
+                    Job(
+                        ident,
+                        article.title,
+                        article.text,
+                        digest,
+                        cached.get(digest),
+                        previous.get(ident),
+                        stored.get(ident),
+                    )
+                )
+            yield batch
+
+    pending: list[JobResult] = []
+    done = 0
+    effort = _effort(store, ids, known, key, parallel_min)
     results = run_jobs(pipeline, jobs(), effort, worker_count(workers), parallel_min)
     with gc_paused():  # results and writes make no reference cycles either
         for chunk_results in results:
             pending.extend(chunk_results)
             done += len(chunk_results)
-            if len(pending) >= batch_size or done == len(todo):
+            if len(pending) >= batch_size or done == len(ids):
                 _write(store, pending, version, key, urls, report)
                 pending = []
                 if progress:
-                    progress(done, len(todo))
+                    progress(done, len(ids))
         if pending:
             _write(store, pending, version, key, urls, report)
     return report
 
 
-def _effort(store: Store, digests: list[str], known: list[bool], key: str) -> int:
+def _effort(store: Store, ids: list[str], known: list[bool], key: str, enough: int) -> int:
     """The work due, in units of one article tagged in full from the cache (about 2 ms): a
     cache miss costs 3 (analysis included), an article tagged before by the same rules
     (`known`: its input digest is compared) 1/6, for it is probably unchanged and only its
-    names are looked up. Worker processes start only when it is worth it."""
-    cached = store.analysed(digests, key)
-    units = 0.0
-    for digest, tagged_before in zip(digests, known, strict=True):
-        if tagged_before:
-            units += 1 / 6
-        else:
-            units += 1 if digest in cached else 3
-    return int(units)
+    names are looked up. Worker processes start only when it is worth it. The cache is looked
+    up (from the texts, read in chunks) only when the work without misses is under `enough`."""
+    familiar = sum(known)
+    sixths = familiar + 6 * (len(ids) - familiar)  # no cache misses: the least work due
+    if sixths // 6 >= enough:
+        return sixths // 6
+    unknown = [ident for ident, tagged_before in zip(ids, known, strict=True) if not tagged_before]
+    for first in range(0, len(unknown), CHUNK_SIZE):
+        articles = store.articles_with_tagged_with(unknown[first : first + CHUNK_SIZE])
+        digests = [content_hash(doc_text(a.title, a.text)) for a, _ in articles]
+        cached = store.analysed(digests, key)
+        sixths += 12 * sum(digest not in cached for digest in digests)  # 3 units, not 1
+    return sixths // 6
 
 
 def _write(
