@@ -51,3 +51,20 @@ def test_the_render_s_globals_set_after_making_the_environment_are_seen(root: Pa
     )
     assert "테스트 뉴스" in html and '<header class="site-header">' in html
     assert isinstance(env, SiteEnvironment)
+
+
+def test_url_filters_follow_each_site_s_base_url(root: Path) -> None:
+    """`{{ '/regions/'|url }}` is computed when the page renders, never folded into the compiled
+    template, which the bytecode cache shares between sites with other base URLs."""
+    pages = []
+    for base in ("https://a.example/one/", "https://b.example/two/", "https://a.example/one/"):
+        env = make_environment(root / "site_templates", SiteConfig(base_url=base))
+        env.globals.update(menu_pages=(), pinned=frozenset())
+        pages.append(
+            env.get_template("404.html").render(page_path="/404.html", title="없음", feed="/f.xml")
+        )
+    one, two, again = pages
+    assert 'href="/one/regions/"' in one and 'href="/one/f.xml"' in one
+    assert 'href="/two/regions/"' in two and "/one/" not in two
+    assert 'href="https://b.example/two/404.html"' in two  # |absolute
+    assert again == one
