@@ -37,7 +37,7 @@ class FragmentCache:
         self._rendered: dict[tuple[int, tuple], tuple[object, Markup]] = {}
 
     def __call__(self, article: object, **variant: object) -> Markup:
-        key = (id(article), tuple(sorted(variant.items())))
+        key = (id(article), tuple(variant.items()))  # a call site's keywords keep their order
         found = self._rendered.get(key)
         if found is not None and found[0] is article:
             return found[1]

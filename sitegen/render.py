@@ -74,6 +74,7 @@ def make_environment(templates: Path, config: SiteConfig) -> Environment:
         # one environment per render: its templates cannot change under it, so no stat of the
         # template file on every get_template/include (a page includes five or so)
         auto_reload=False,
+        cache_size=-1,  # its few dozen templates kept in a plain dict (no LRU lock per include)
         autoescape=select_autoescape(["html", "xml"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
