@@ -377,8 +377,17 @@ def _resolve(
     around it may still confirm (see `_confirm_lists`).
     """
     entries = match.entries
-    if len(entries) == 1 and entries[0].kind == "company":  # most names: one company
-        return entries[0], "word", True
+    if len(entries) == 1:  # most names mean one thing: what the general case below gives them
+        entry = entries[0]
+        if entry.kind == "company":
+            return entry, "word", True
+        if entry.kind == "sido":
+            return _sido_meaning(doc, match, entry, _in_dateline(doc, match), following)
+        if entry.form not in ("stem", "short"):  # no homograph rule: qualified or a word
+            qualifier = _qualifying_sido(doc, match, before)
+            if qualifier is not None and entry.sido == qualifier:
+                return entry, "qualified", True
+            return entry, "word", True
     companies = [e for e in entries if e.kind == "company"]
     regions = [e for e in entries if e.kind != "company"]
     if not regions:
@@ -404,14 +413,7 @@ def _resolve(
     in_dateline = _in_dateline(doc, match)
     lower = [e for e in lower if e.form != "stem" or _confirmed_place(doc, e, qualifier)]
     if sidos:
-        sido = sidos[0]
-        homograph = match.surface in COMMON_WORD_SIDOS or (
-            match.surface == "대전"
-            and _CONTEST_BEFORE.search(doc.text, max(0, match.start - 12), match.start)
-        )
-        if homograph and not (in_dateline or _province_follows(doc, match, sido, following())):
-            return sido, "common-word", False  # 경기 침체, AI 반도체 대전
-        return sido, "word", True
+        return _sido_meaning(doc, match, sidos[0], in_dateline, following)
     if not lower:
         stems = [e for e in regions if e.form == "stem"]
         candidate = stems[0] if len({e.key for e in stems}) == 1 else None
@@ -441,6 +443,23 @@ def _resolve(
                 return entry, "context", True  # 진천 (NNG) in a story that names 충북
             return entry, "common-word" if homograph else "common-noun", False
     return entry, "word", True
+
+
+def _sido_meaning(
+    doc: Document,
+    match: Match,
+    sido: Entry,
+    in_dateline: bool,
+    following: Callable[[], Match | None],
+) -> tuple[Entry, str, bool]:
+    """A 시·도 name, unless it is the everyday word it also is (경기 침체, AI 반도체 대전)."""
+    homograph = match.surface in COMMON_WORD_SIDOS or (
+        match.surface == "대전"
+        and _CONTEST_BEFORE.search(doc.text, max(0, match.start - 12), match.start)
+    )
+    if homograph and not (in_dateline or _province_follows(doc, match, sido, following())):
+        return sido, "common-word", False
+    return sido, "word", True
 
 
 def _qualifying_sido(doc: Document, match: Match, before: list[_Hit]) -> str | None:
