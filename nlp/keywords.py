@@ -100,11 +100,13 @@ class KeywordMatcher:
         for start, end, actual, pattern in sorted(
             (r for r in raw if not r[3].negative), key=lambda r: (r[0], -(r[1] - r[0]))
         ):
-            reason = keyword_boundary(doc, start, end)
+            checked, reason = False, None  # boundaries checked for a label not taken here only
             for label in pattern.labels:
-                hit = KeywordHit(start, end, actual, pattern.keyword, label)
                 if start < taken.get(label, -1):
                     continue
+                if not checked:
+                    checked, reason = True, keyword_boundary(doc, start, end)
+                hit = KeywordHit(start, end, actual, pattern.keyword, label)
                 why = reason or (self._cancelled(doc, hit, negatives) if negatives else None)
                 if why:
                     misses.append(KeywordMiss(hit, why))
