@@ -26,11 +26,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from archive.runtime import collector_paused
 from archive.store import TagRow, tag_rows, tags_digest
 
 if TYPE_CHECKING:
@@ -94,19 +94,10 @@ class _Tagging(Protocol):
     def analyzer(self) -> Analyzer: ...
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Cyclic garbage collection off for a while. Tagging makes tens of thousands of short-lived
-    objects per article and no reference cycles (reference counting frees them all), yet each
-    allocation burst set off collections that walked the taxonomy's objects too: about a fifth
-    of the tagging time, measured with bench/tagging.py."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+# Tagging makes tens of thousands of short-lived objects per article and no reference cycles, yet
+# each allocation burst set off collections that walked the taxonomy's objects too: about a fifth
+# of the tagging time (bench/tagging.py) went to them before the collector was paused.
+gc_paused = collector_paused
 
 
 def tag_jobs(pipeline: _Tagging, jobs: Iterable[Job]) -> list[JobResult]:

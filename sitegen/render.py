@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 from collections.abc import Callable, Iterator, Mapping
@@ -22,6 +23,7 @@ from jinja2.runtime import Context
 from archive.curation import Curation, curate_articles
 from archive.digest import archive_digest
 from archive.relevance import RelevanceFilter
+from archive.runtime import collector_paused
 from archive.store import Store
 from archive.taxonomy import Company, Region, Taxonomy
 from sitegen import routes
@@ -411,7 +413,42 @@ def render_site(
         log.info("nothing changed since the last render: %d files kept", kept)
         return RenderReport(stored.pages, 0, kept, 0, skipped=kept)
     curation = curation or Curation()
-    site = _site_model(store, taxonomy, config, source_names or {}, curation, relevance, cache_dir)
+    # the model's objects hold no reference cycles: no collection while they are made
+    with collector_paused():
+        site = _site_model(
+            store, taxonomy, config, source_names or {}, curation, relevance, cache_dir
+        )
+    gc.freeze()  # the model lives as long as the render: no later collection walks it
+    try:
+        return _render_model(
+            site,
+            config,
+            templates,
+            out_dir,
+            stored,
+            inputs,
+            progress,
+            map_data,
+            curation,
+            editorial,
+        )
+    finally:
+        gc.unfreeze()
+
+
+def _render_model(
+    site: Site,
+    config: SiteConfig,
+    templates: Path,
+    out_dir: Path,
+    stored: FingerprintFile,
+    inputs: str | None,
+    progress: Callable[[int], None] | None,
+    map_data: Mapping | None,
+    curation: Curation,
+    editorial: Editorial | None,
+) -> RenderReport:
+    """Render the site model's pages and feeds (those whose fingerprint changed) and the rest."""
     site.map_data = map_data
     site.editorial, site.pinned = editorial or Editorial(), curation.pinned
     env = make_environment(templates, config)
