@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -155,31 +155,23 @@ class Site:
         articles of older pages, so an incremental render re-renders only the pages it touches.
         Each shared list is sorted newest first, so only `limit` neighbours per list are read.
         """
-        keys = {("company", link.key) for link in article.companies}
-        keys |= {("topic", link.key) for link in article.topics}
-        keys |= {("region", link.key) for link in article.sidos}
-        index = {"company": self.by_company, "topic": self.by_topic, "region": self.by_region}
         order = self._order()
         target = order[article.id]
         older: dict[str, ArticleView] = {}
         newer: dict[str, ArticleView] = {}
-        for kind, key in sorted(keys):
-            items = index[kind].get(key, [])
-            at = bisect_left(self._sort_keys(kind, key, items), target)
+        for items, keys in self._shared_lists(article):
+            at = bisect_left(keys, target)
             after = at + 1 if at < len(items) and items[at].id == article.id else at
             for other in items[after : after + limit]:
                 older[other.id] = other
             for other in items[max(0, at - limit) : at]:
                 newer[other.id] = other
-
-        def rank(view: ArticleView) -> tuple[float, str]:
-            return order[view.id]
-
-        chosen = sorted(older.values(), key=rank)[:limit]
+        rank = order.__getitem__
+        chosen = sorted(older.values(), key=lambda view: rank(view.id))[:limit]
         if len(chosen) < limit:
-            closest_newer = sorted(newer.values(), key=rank, reverse=True)
+            closest_newer = sorted(newer.values(), key=lambda view: rank(view.id), reverse=True)
             chosen += closest_newer[: limit - len(chosen)]
-        return sorted(chosen, key=rank)
+        return sorted(chosen, key=lambda view: rank(view.id))
 
     def _order(self) -> dict[str, tuple[float, str]]:
         """Each article's sort key by id, computed once per render (not a field: never compared)."""
@@ -188,14 +180,31 @@ class Site:
             found = self.__dict__["_order_cache"] = {v.id: v.sort_key for v in self.articles}
         return found
 
-    def _sort_keys(self, kind: str, key: str, items: list[ArticleView]) -> list:
-        """The sort keys of a list of articles, computed once per render (for bisecting)."""
-        cache = self.__dict__.setdefault("_sort_key_cache", {})  # not a field: never compared
-        found = cache.get((kind, key))
-        if found is None:
-            order = self._order()
-            found = cache[(kind, key)] = [order[view.id] for view in items]
-        return found
+    def _shared_lists(
+        self, article: ArticleView
+    ) -> Iterator[tuple[list[ArticleView], list[tuple[float, str]]]]:
+        """The lists of the article's companies, topics and 시·도 (each once), with their sort
+        keys for bisecting, computed once per list and render (not fields: never compared)."""
+        cache = self.__dict__.get("_shared_cache")
+        if cache is None:
+            cache = self.__dict__["_shared_cache"] = {}
+        seen: set[tuple[int, str]] = set()
+        for kind, links, index in (
+            (0, article.companies, self.by_company),
+            (1, article.topics, self.by_topic),
+            (2, article.sidos, self.by_region),
+        ):
+            for link in links:
+                ref = (kind, link.key)
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                found = cache.get(ref)
+                if found is None:
+                    items = index.get(link.key, [])
+                    order = self._order()
+                    found = cache[ref] = (items, [order[view.id] for view in items])
+                yield found
 
     def company_index(self) -> list[tuple[str, list[tuple[Company, int]]]]:
         """Companies with articles under ㄱ–ㅎ, A–Z and # headings."""
