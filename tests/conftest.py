@@ -41,6 +41,33 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="module")
+def taxonomy(root):
+    """The project's taxonomy (content/taxonomy/), loaded once per test module."""
+    from archive.taxonomy import load_taxonomy
+
+    return load_taxonomy(root / "content" / "taxonomy")
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A fresh archive holding the site fixture's articles (tests/fixtures/site/articles.jsonl)."""
+    from archive.jsonl import import_articles
+    from archive.store import Store
+
+    with Store.open(tmp_path / "a.db") as opened:
+        import_articles(opened, ROOT / "tests" / "fixtures" / "site" / "articles.jsonl")
+        yield opened
+
+
+@pytest.fixture
+def templates(root, tmp_path) -> Path:
+    """A private copy of the site templates that a test may edit."""
+    import shutil
+
+    return Path(shutil.copytree(root / "site_templates", tmp_path / "templates"))
+
+
 @pytest.fixture(scope="session")
 def pipeline():
     """The real KoNLPy (Mecab) pipeline over the project's taxonomy, started once."""

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import shutil
 from pathlib import Path
 
 import pytest
 
-from archive.jsonl import import_articles
-from archive.store import Store
-from archive.taxonomy import load_taxonomy
 from sitegen import incremental, routes
 from sitegen.config import SiteConfig
 from sitegen.fingerprint import FINGERPRINTS, Fingerprinter, TemplateDigests, Unfingerprintable
@@ -20,24 +16,6 @@ from sitegen.render import make_environment, render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "articles.jsonl"
 INTERNAL = (FINGERPRINTS, ".sitegen-manifest.json")
-
-
-@pytest.fixture(scope="module")
-def taxonomy(root):
-    return load_taxonomy(root / "content" / "taxonomy")
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "a.db") as store:
-        import_articles(store, FIXTURE)
-        yield store
-
-
-@pytest.fixture
-def templates(root, tmp_path) -> Path:
-    """A private copy of the site templates that a test may edit."""
-    return Path(shutil.copytree(root / "site_templates", tmp_path / "templates"))
 
 
 def _render(store, taxonomy, templates: Path, out: Path, **config):

@@ -12,7 +12,6 @@ import pytest
 
 from archive.records import KST, Article, content_hash
 from archive.store import Store
-from archive.taxonomy import load_taxonomy
 from sitegen.config import SiteConfig
 from sitegen.render import WORDS_CACHE, render_site
 from sitegen.search import TITLE_GAP, article_words
@@ -39,11 +38,6 @@ def _analyse(store: Store, article: Article, nouns: list[str], analyzer: str = "
         "t": ["NNP"] * len(nouns),
     }
     store.cache_analyses([(content_hash(full), analyzer, json.dumps(data))])
-
-
-@pytest.fixture(scope="module")
-def taxonomy(root):
-    return load_taxonomy(root / "content" / "taxonomy")
 
 
 @pytest.fixture

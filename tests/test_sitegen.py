@@ -9,26 +9,11 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
-from archive.jsonl import import_articles
-from archive.store import Store
-from archive.taxonomy import load_taxonomy
 from sitegen.config import SiteConfig, SiteConfigError, load_site_config
 from sitegen.render import render_site
 from sitegen.writer import OutputError, Writer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "articles.jsonl"
-
-
-@pytest.fixture(scope="module")
-def taxonomy(root):
-    return load_taxonomy(root / "content" / "taxonomy")
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "a.db") as store:
-        import_articles(store, FIXTURE)
-        yield store
 
 
 def _render(store, taxonomy, root, out: Path, **config) -> object:
