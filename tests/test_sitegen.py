@@ -13,8 +13,6 @@ from sitegen.config import SiteConfig, SiteConfigError, load_site_config
 from sitegen.render import render_site
 from sitegen.writer import OutputError, Writer
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site" / "articles.jsonl"
-
 
 def _render(store, taxonomy, root, out: Path, **config) -> object:
     settings = SiteConfig(**{"per_page": 5, **config})
