@@ -21,7 +21,8 @@ from jinja2 import (
 from jinja2.runtime import Context
 
 from archive.curation import Curation, curate_articles
-from archive.digest import archive_digest
+from archive.digest import BackgroundDigest
+from archive.records import Article, Tag
 from archive.relevance import RelevanceFilter
 from archive.runtime import collector_paused
 from archive.store import Store
@@ -407,16 +408,19 @@ def render_site(
     """
     stored = FingerprintFile(out_dir)  # what the last render made each file from
     arguments = (taxonomy, config, source_names, map_data, curation, editorial, relevance)
-    inputs = site_inputs(archive_digest(store), templates, arguments)
+    digest = BackgroundDigest(store)  # the archive's digest, made meanwhile by another process
+    curation = curation or Curation()
+    # the model's objects hold no reference cycles: no collection while they are made
+    with collector_paused():
+        published = _published(store, curation, relevance)
+    inputs = site_inputs(digest.value(), templates, arguments)
     kept = unchanged_site(out_dir, stored, inputs)
     if kept is not None:  # nothing it reads changed: no page to render, no file to write
         log.info("nothing changed since the last render: %d files kept", kept)
         return RenderReport(stored.pages, 0, kept, 0, skipped=kept)
-    curation = curation or Curation()
-    # the model's objects hold no reference cycles: no collection while they are made
     with collector_paused():
         site = _site_model(
-            store, taxonomy, config, source_names or {}, curation, relevance, cache_dir
+            published, store, taxonomy, config, source_names or {}, curation, cache_dir
         )
     gc.freeze()  # the model lives as long as the render: no later collection walks it
     try:
@@ -495,26 +499,42 @@ def _render_model(
 WORDS_CACHE = "search-words.marshal"
 
 
-def _site_model(
-    store: Store,
-    taxonomy: Taxonomy,
-    config: SiteConfig,
-    source_names: dict[str, str],
-    curation: Curation,
-    relevance: RelevanceFilter | None,
-    cache_dir: Path | None = None,
-) -> Site:
-    """The site model of the archive's published articles, read without their texts (~6 KB
-    each, most of the reading time): the pages need only the views, and the search words come
-    from `cache_dir` (see `sitegen.search.article_words`), read from the archive only for
-    articles whose text or analysis changed."""
+@dataclass
+class _Published:
+    """What the archive publishes, as read from it: the articles (without their texts), their
+    tags and the other outlets' copies of each."""
+
+    articles: list[Article]
+    tags: dict[str, list[Tag]]
+    copies: dict[str, list[Article]]
+
+
+def _published(store: Store, curation: Curation, relevance: RelevanceFilter | None) -> _Published:
+    """The archive's published articles, read without their texts (~6 KB each, most of the
+    reading time): the pages need only the views; the search words are cached (`_site_model`)."""
     copies = store.duplicate_groups()
     hidden = {a.id for group in copies.values() for a in group}
     articles = [a for a in store.articles(texts=False) if a.id not in hidden]
     if relevance is not None:  # not about AI (by score, source policy or editors): unpublished
         articles = relevance.keep(articles, curation)
-    shown, tags = curate_articles(articles, store.tags(), curation)
-    site = build_site(shown, tags, taxonomy, config, source_names, copies)
+    return _Published(articles, store.tags(), copies)
+
+
+def _site_model(
+    published: _Published,
+    store: Store,
+    taxonomy: Taxonomy,
+    config: SiteConfig,
+    source_names: dict[str, str],
+    curation: Curation,
+    cache_dir: Path | None = None,
+) -> Site:
+    """The site model of the published articles, editors' decisions applied; the search words
+    come from `cache_dir` (see `sitegen.search.article_words`), read from the archive only for
+    articles whose text or analysis changed."""
+    articles = published.articles
+    shown, tags = curate_articles(articles, published.tags, curation)
+    site = build_site(shown, tags, taxonomy, config, source_names, published.copies)
     words = article_words(store, articles, cache_dir / WORDS_CACHE if cache_dir else None)
     site.nouns = {ident: (text,) for ident, text in words.items()}  # joined: one string each
     return site
