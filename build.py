@@ -179,6 +179,10 @@ def run_render(
     search: bool = True,
     sources: list | None = None,
 ) -> dict:
+    from archive.digest import BackgroundDigest
+
+    digest = BackgroundDigest(store)  # made by another process while all this is loaded
+
     from archive.checks import cached_taxonomy
     from archive.curation import load_curation
     from sitegen.map import load_map
@@ -207,6 +211,7 @@ def run_render(
         editorial=load_editorial(paths.content, config, content_cache(paths)),
         relevance=relevance,
         cache_dir=paths.cache / "render",
+        digest=digest,
     )
     log.info(
         "site: %d pages, %d files written, %d unchanged, %d removed → %s",

@@ -94,6 +94,12 @@ class BackgroundDigest:
         os.close(write)
         self._child = (pid, read)
 
+    def ready(self) -> bool:
+        """Whether `value` would answer without waiting."""
+        if self._value is not None or self._child is None:
+            return True
+        return bool(select.select([self._child[1]], [], [], 0)[0])
+
     def value(self) -> str:
         """The digest (waiting for the child if it is still at work)."""
         if self._value is None:

@@ -394,6 +394,7 @@ def render_site(
     editorial: Editorial | None = None,
     relevance: RelevanceFilter | None = None,
     cache_dir: Path | None = None,
+    digest: BackgroundDigest | None = None,
 ) -> RenderReport:
     """Render the whole site into out_dir, writing only files whose bytes changed.
 
@@ -404,20 +405,27 @@ def render_site(
     sources' policies, threshold) keeps off the site the articles it does not publish: they stay
     in the archive but reach no page, feed, sitemap or search index. ``cache_dir`` keeps what a
     render derives from the archive and may reuse (the search words, `WORDS_CACHE`); without it
-    every article's text and analysis are read on each render.
+    every article's text and analysis are read on each render. ``digest`` is the archive's digest
+    started earlier by the caller (`archive.digest.BackgroundDigest`), else started here.
     """
     stored = FingerprintFile(out_dir)  # what the last render made each file from
     arguments = (taxonomy, config, source_names, map_data, curation, editorial, relevance)
-    digest = BackgroundDigest(store)  # the archive's digest, made meanwhile by another process
+    digest = digest or BackgroundDigest(store)  # made meanwhile by another process
     curation = curation or Curation()
-    # the model's objects hold no reference cycles: no collection while they are made
-    with collector_paused():
-        published = _published(store, curation, relevance)
-    inputs = site_inputs(digest.value(), templates, arguments)
-    kept = unchanged_site(out_dir, stored, inputs)
-    if kept is not None:  # nothing it reads changed: no page to render, no file to write
-        log.info("nothing changed since the last render: %d files kept", kept)
-        return RenderReport(stored.pages, 0, kept, 0, skipped=kept)
+    # The archive is read while the digest is made. Whether anything changed is asked as soon as
+    # the digest is there: after the article list if it is ready by then (an unchanged site
+    # then costs no more than the digest), else after the tags.
+    inputs: str | None = None
+    published = _Published([], {}, {})
+    for step in (_listed, _tagged):
+        with collector_paused():  # the model's objects make no reference cycles
+            step(published, store, curation, relevance)
+        if inputs is None and (digest.ready() or step is _tagged):
+            inputs = site_inputs(digest.value(), templates, arguments)
+            kept = unchanged_site(out_dir, stored, inputs)
+            if kept is not None:  # nothing it reads changed: no page to render, no file to write
+                log.info("nothing changed since the last render: %d files kept", kept)
+                return RenderReport(stored.pages, 0, kept, 0, skipped=kept)
     with collector_paused():
         site = _site_model(
             published, store, taxonomy, config, source_names or {}, curation, cache_dir
@@ -509,15 +517,22 @@ class _Published:
     copies: dict[str, list[Article]]
 
 
-def _published(store: Store, curation: Curation, relevance: RelevanceFilter | None) -> _Published:
+def _listed(
+    published: _Published, store: Store, curation: Curation, relevance: RelevanceFilter | None
+) -> None:
     """The archive's published articles, read without their texts (~6 KB each, most of the
     reading time): the pages need only the views; the search words are cached (`_site_model`)."""
-    copies = store.duplicate_groups()
-    hidden = {a.id for group in copies.values() for a in group}
+    published.copies = store.duplicate_groups()
+    hidden = {a.id for group in published.copies.values() for a in group}
     articles = [a for a in store.articles(texts=False) if a.id not in hidden]
     if relevance is not None:  # not about AI (by score, source policy or editors): unpublished
         articles = relevance.keep(articles, curation)
-    return _Published(articles, store.tags(), copies)
+    published.articles = articles
+
+
+def _tagged(published: _Published, store: Store, *_: object) -> None:
+    """Every article's tags."""
+    published.tags = store.tags()
 
 
 def _site_model(

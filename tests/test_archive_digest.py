@@ -55,3 +55,14 @@ def test_a_child_that_cannot_read_the_archive_leaves_the_digest_to_the_parent(st
     background = BackgroundDigest(moved)  # type: ignore[arg-type]
     assert background._child is not None
     assert background.value() == archive_digest(store)
+
+
+def test_ready_says_when_the_value_is_there(store):
+    import time
+
+    background = BackgroundDigest(store)
+    deadline = time.monotonic() + 30
+    while not background.ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert background.ready()
+    assert background.value() == archive_digest(store) and background.ready()
