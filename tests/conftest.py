@@ -115,3 +115,15 @@ def shared() -> Path:
     if not (SHARED / "dev" / "seed_labels.jsonl").exists():
         pytest.skip("../shared is not beside the project")
     return SHARED
+
+
+class CountingStore:
+    """Mixed into the real Store by the batch tests: notes the most articles (with their texts)
+    one call of `articles_with_tagged_with` read."""
+
+    largest = 0
+
+    def articles_with_tagged_with(self, ids):
+        rows = super().articles_with_tagged_with(ids)  # type: ignore[misc]
+        self.largest = max(self.largest, len(rows))
+        return rows

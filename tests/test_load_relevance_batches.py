@@ -12,19 +12,13 @@ from archive.records import KST, Article
 from archive.store import Store
 from nlp.relevance_stage import BATCH, open_scorer, score_archive
 from tests.conftest import ROOT
+from tests.conftest import CountingStore as Counting
 
 ARTICLES = 2 * BATCH + 50
 
 
-class CountingStore(Store):
+class CountingStore(Counting, Store):
     """The real archive, noting the most articles (with texts) read by one call."""
-
-    largest = 0
-
-    def articles_with_tagged_with(self, ids: list[str]) -> list[tuple[Article, str]]:
-        rows = super().articles_with_tagged_with(ids)
-        self.largest = max(self.largest, len(rows))
-        return rows
 
 
 def _article(n: int) -> Article:

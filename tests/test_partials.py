@@ -10,32 +10,9 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
-from archive.jsonl import import_articles
-from archive.store import Store
-from archive.taxonomy import load_taxonomy
 from sitegen.config import SiteConfig
 from sitegen.fragments import SITE_FOOTER, SITE_HEADER, PartialCache
 from sitegen.render import make_environment, render_site
-
-FIXTURE = Path(__file__).parent / "fixtures" / "site" / "articles.jsonl"
-
-
-@pytest.fixture(scope="module")
-def taxonomy(root):
-    return load_taxonomy(root / "content" / "taxonomy")
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "a.db") as store:
-        import_articles(store, FIXTURE)
-        yield store
-
-
-@pytest.fixture
-def templates(root, tmp_path) -> Path:
-    """A private copy of the site templates that a test may edit."""
-    return Path(shutil.copytree(root / "site_templates", tmp_path / "templates"))
 
 
 def _render(store, taxonomy, templates: Path, out: Path):

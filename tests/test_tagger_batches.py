@@ -11,19 +11,13 @@ from archive.records import KST, Article
 from archive.store import Store
 from nlp.parallel import CHUNK_SIZE
 from nlp.pipeline import tag_archive
+from tests.conftest import CountingStore as Counting
 
 ARTICLES = 2 * CHUNK_SIZE + 20
 
 
-class CountingStore(Store):
+class CountingStore(Counting, Store):
     """The real archive, noting the most articles (with texts) read by one call."""
-
-    largest = 0
-
-    def articles_with_tagged_with(self, ids: list[str]) -> list[tuple[Article, str]]:
-        rows = super().articles_with_tagged_with(ids)
-        self.largest = max(self.largest, len(rows))
-        return rows
 
     def articles_to_tag(self, tagger_version: str) -> list[Article]:
         raise AssertionError("the tag stage must not read every due article at once")
