@@ -123,7 +123,7 @@ class BackgroundDigest:
                 data += chunk
         finally:
             os.close(read)
-            if not data or len(data) != 32:  # failed or too slow: not waited for again
+            if len(data) != 32:  # failed or too slow: not waited for again
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)

@@ -430,6 +430,7 @@ def render_site(
         site = _site_model(
             published, store, taxonomy, config, source_names or {}, curation, cache_dir
         )
+    del published  # the articles and tags as read: the views hold what the pages need
     gc.freeze()  # the model lives as long as the render: no later collection walks it
     try:
         return _render_model(
