@@ -415,17 +415,17 @@ def render_site(
     # The archive is read while the digest is made. Whether anything changed is asked as soon as
     # the digest is there: after the article list if it is ready by then (an unchanged site
     # then costs no more than the digest), else after the tags.
-    inputs: str | None = None
-    published = _Published([], {}, {})
-    for step in (_listed, _tagged):
-        with collector_paused():  # the model's objects make no reference cycles
-            step(published, store, curation, relevance)
-        if inputs is None and (digest.ready() or step is _tagged):
-            inputs = site_inputs(digest.value(), templates, arguments)
-            kept = unchanged_site(out_dir, stored, inputs)
-            if kept is not None:  # nothing it reads changed: no page to render, no file to write
-                log.info("nothing changed since the last render: %d files kept", kept)
-                return RenderReport(stored.pages, 0, kept, 0, skipped=kept)
+    with collector_paused():  # the model's objects make no reference cycles
+        published = _listed(store, curation, relevance)
+    inputs = site_inputs(digest.value(), templates, arguments) if digest.ready() else None
+    if inputs is not None and (kept := _kept(out_dir, stored, inputs)) is not None:
+        return kept
+    with collector_paused():
+        published.tags = store.tags()
+    if inputs is None:
+        inputs = site_inputs(digest.value(), templates, arguments)
+        if (kept := _kept(out_dir, stored, inputs)) is not None:
+            return kept
     with collector_paused():
         site = _site_model(
             published, store, taxonomy, config, source_names or {}, curation, cache_dir
@@ -518,22 +518,25 @@ class _Published:
     copies: dict[str, list[Article]]
 
 
-def _listed(
-    published: _Published, store: Store, curation: Curation, relevance: RelevanceFilter | None
-) -> None:
+def _listed(store: Store, curation: Curation, relevance: RelevanceFilter | None) -> _Published:
     """The archive's published articles, read without their texts (~6 KB each, most of the
-    reading time): the pages need only the views; the search words are cached (`_site_model`)."""
-    published.copies = store.duplicate_groups()
-    hidden = {a.id for group in published.copies.values() for a in group}
+    reading time): the pages need only the views; the search words are cached (`_site_model`).
+    Their tags are read next, unless the site turns out unchanged first."""
+    copies = store.duplicate_groups()
+    hidden = {a.id for group in copies.values() for a in group}
     articles = [a for a in store.articles(texts=False) if a.id not in hidden]
     if relevance is not None:  # not about AI (by score, source policy or editors): unpublished
         articles = relevance.keep(articles, curation)
-    published.articles = articles
+    return _Published(articles, {}, copies)
 
 
-def _tagged(published: _Published, store: Store, *_: object) -> None:
-    """Every article's tags."""
-    published.tags = store.tags()
+def _kept(out_dir: Path, stored: FingerprintFile, inputs: str | None) -> RenderReport | None:
+    """The report of a render that keeps every file, when nothing it reads changed."""
+    kept = unchanged_site(out_dir, stored, inputs)
+    if kept is None:
+        return None
+    log.info("nothing changed since the last render: %d files kept", kept)
+    return RenderReport(stored.pages, 0, kept, 0, skipped=kept)
 
 
 def _site_model(
